@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+#include "harness.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *const kc_test_fixture_names[] = {
+	"arm64-6.1-4k48",
+	"arm64-6.1-16k47",
+	"arm64-6.1-64k52",
+	"arm64-5.10-4k39",
+};
+const size_t kc_test_nr_fixtures =
+	sizeof(kc_test_fixture_names) / sizeof(kc_test_fixture_names[0]);
+
+static struct kc_test *tests_head, **tests_tail = &tests_head;
+static bool cur_failed, cur_skipped;
+static char cur_skip_reason[512];
+static bool in_ci;
+
+void kc_test_register(struct kc_test *test)
+{
+	*tests_tail = test;
+	tests_tail = &test->next;
+}
+
+void kc_test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stdout, "    %s:%d: ", file, line);
+	vfprintf(stdout, fmt, ap);
+	fputc('\n', stdout);
+	va_end(ap);
+	cur_failed = true;
+}
+
+void kc_test_skip(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cur_skip_reason, sizeof(cur_skip_reason), fmt, ap);
+	va_end(ap);
+	cur_skipped = true;
+}
+
+bool kc_test_failed(void)
+{
+	return cur_failed;
+}
+
+const char *kc_test_fixtures_dir(void)
+{
+	const char *env = getenv("KCRASH_FIXTURES");
+	return env && *env ? env : KC_SOURCE_ROOT "/../shared/fixtures";
+}
+
+const char *kc_test_scratch_dir(void)
+{
+	static char path[4096];
+	if (!path[0]) {
+		snprintf(path, sizeof(path), "%s/test-scratch", KC_BUILD_ROOT);
+		mkdir(path, 0755);
+	}
+	return path;
+}
+
+const char *kc_test_kcrash_bin(void)
+{
+	const char *env = getenv("KCRASH_BIN");
+	return env && *env ? env : KC_BUILD_ROOT "/kcrash";
+}
+
+const char *kc_test_source_dir(void)
+{
+	return KC_SOURCE_ROOT "/tests";
+}
+
+/* Interned paths handed out to tests; freed at exit. */
+static char **interned;
+static size_t nr_interned;
+
+static const char *intern(char *path)
+{
+	char **grown = realloc(interned, (nr_interned + 1) * sizeof(*grown));
+	if (!grown) {
+		free(path);
+		return NULL;
+	}
+	interned = grown;
+	interned[nr_interned++] = path;
+	return path;
+}
+
+static void missing_fixture(const char *path)
+{
+	if (in_ci)
+		kc_test_fail(__FILE__, __LINE__,
+			     "fixture %s is missing (CI requires every real fixture)",
+			     path);
+	else
+		kc_test_skip("fixture %s not found", path);
+}
+
+const char *kc_test_fixture(const char *fixture, const char *file)
+{
+	char *src = NULL;
+	if (asprintf(&src, "%s/%s/%s", kc_test_fixtures_dir(), fixture, file) < 0)
+		return NULL;
+	if (access(src, R_OK) != 0) {
+		missing_fixture(src);
+		free(src);
+		return NULL;
+	}
+	size_t len = strlen(file);
+	if (len < 4 || strcmp(file + len - 4, ".zst") != 0)
+		return intern(src);
+
+	char *dir = NULL, *dst = NULL, *tmp = NULL, *cmd = NULL;
+	if (asprintf(&dir, "%s/%s", kc_test_scratch_dir(), fixture) < 0 ||
+	    asprintf(&dst, "%s/%.*s", dir, (int)(len - 4), file) < 0 ||
+	    asprintf(&tmp, "%s.tmp.%d", dst, (int)getpid()) < 0) {
+		free(src);
+		free(dir);
+		free(dst);
+		return NULL;
+	}
+	mkdir(dir, 0755);
+	struct stat st_src, st_dst;
+	/* Reuse an unpacked copy newer than its source. */
+	if (stat(dst, &st_dst) == 0 && stat(src, &st_src) == 0 &&
+	    st_dst.st_mtime >= st_src.st_mtime) {
+		free(src);
+		free(dir);
+		free(tmp);
+		return intern(dst);
+	}
+	if (asprintf(&cmd, "zstd -q -d --long=27 -f -o '%s' '%s'", tmp, src) < 0)
+		cmd = NULL;
+	int rc = cmd ? system(cmd) : -1;
+	if (rc != 0 || rename(tmp, dst) != 0) {
+		kc_test_fail(__FILE__, __LINE__, "could not unpack %s (zstd exit %d)",
+			     src, rc);
+		unlink(tmp);
+		free(dst);
+		dst = NULL;
+	}
+	free(cmd);
+	free(src);
+	free(dir);
+	free(tmp);
+	return dst ? intern(dst) : NULL;
+}
+
+char *kc_test_read_file(const char *path, size_t *len_ret)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (len < cap)
+			break;
+		cap *= 2;
+		char *grown = realloc(buf, cap + 1);
+		if (!grown) {
+			free(buf);
+			buf = NULL;
+		}
+		buf = grown;
+	}
+	fclose(f);
+	if (!buf)
+		return NULL;
+	buf[len] = '\0';
+	if (len_ret)
+		*len_ret = len;
+	return buf;
+}
+
+char *kc_test_fact(const char *fixture, const char *key)
+{
+	char *path = NULL;
+	if (asprintf(&path, "%s/%s/ground-truth/facts.txt",
+		     kc_test_fixtures_dir(), fixture) < 0)
+		return NULL;
+	char *text = kc_test_read_file(path, NULL);
+	free(path);
+	if (!text)
+		return NULL;
+	size_t key_len = strlen(key);
+	char *result = NULL;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (strncmp(line, key, key_len) == 0 && line[key_len] == '=') {
+			result = strdup(line + key_len + 1);
+			break;
+		}
+	}
+	free(text);
+	return result;
+}
+
+int kc_test_run_kcrash(const char *args, char **out, char **err)
+{
+	const char *dir = kc_test_scratch_dir();
+	char *out_path = NULL, *err_path = NULL, *cmd = NULL;
+	int pid = (int)getpid();
+	static unsigned counter;
+	unsigned n = counter++;
+	if (asprintf(&out_path, "%s/run-%d-%u.out", dir, pid, n) < 0 ||
+	    asprintf(&err_path, "%s/run-%d-%u.err", dir, pid, n) < 0 ||
+	    asprintf(&cmd, "'%s' %s </dev/null >'%s' 2>'%s'", kc_test_kcrash_bin(),
+		     args, out_path, err_path) < 0)
+		return -1;
+	int status = system(cmd);
+	int rc = status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (out)
+		*out = kc_test_read_file(out_path, NULL);
+	if (err)
+		*err = kc_test_read_file(err_path, NULL);
+	unlink(out_path);
+	unlink(err_path);
+	free(out_path);
+	free(err_path);
+	free(cmd);
+	return rc;
+}
+
+static bool selected(const char *name, int argc, char **argv)
+{
+	if (argc <= 1)
+		return true;
+	for (int i = 1; i < argc; i++) {
+		if (strstr(name, argv[i]))
+			return true;
+	}
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	const char *ci = getenv("CI");
+	in_ci = ci && *ci && strcmp(ci, "0") != 0 && strcmp(ci, "false") != 0;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	unsigned passed = 0, failed = 0, skipped = 0;
+	for (struct kc_test *t = tests_head; t; t = t->next) {
+		if (!selected(t->name, argc, argv))
+			continue;
+		cur_failed = cur_skipped = false;
+		cur_skip_reason[0] = '\0';
+		t->fn();
+		if (cur_failed) {
+			printf("FAIL %s\n", t->name);
+			failed++;
+		} else if (cur_skipped) {
+			printf("skip %s: %s\n", t->name, cur_skip_reason);
+			skipped++;
+		} else {
+			printf("ok   %s\n", t->name);
+			passed++;
+		}
+	}
+	for (size_t i = 0; i < nr_interned; i++)
+		free(interned[i]);
+	free(interned);
+	printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kcrash's test harness: tests register themselves with KC_TEST, the runner
+ * (harness.c) runs them all (or those whose names contain argv[1..]) and
+ * ends with the line "N passed, N failed, N skipped".
+ *
+ * A test that needs a real fixture from ../shared/fixtures and cannot find
+ * it is skipped locally but fails when CI is set: in CI every real-fixture
+ * test must run.
+ */
+#ifndef KC_TEST_HARNESS_H
+#define KC_TEST_HARNESS_H
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+struct kc_test {
+	const char *name;
+	void (*fn)(void);
+	struct kc_test *next;
+};
+
+void kc_test_register(struct kc_test *test);
+
+#define KC_TEST(name)                                                        \
+	static void name(void);                                               \
+	static struct kc_test kc_test_##name = {#name, name, NULL};           \
+	__attribute__((constructor)) static void kc_test_reg_##name(void)     \
+	{                                                                     \
+		kc_test_register(&kc_test_##name);                            \
+	}                                                                     \
+	static void name(void)
+
+/* Record a failure (the test goes on) / a skip (the caller returns). */
+void kc_test_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void kc_test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool kc_test_failed(void);
+
+#define CHECK(cond)                                                          \
+	((cond) ? true                                                        \
+		: (kc_test_fail(__FILE__, __LINE__, "CHECK(%s)", #cond), false))
+#define CHECK_MSG(cond, ...)                                                 \
+	((cond) ? true : (kc_test_fail(__FILE__, __LINE__, __VA_ARGS__), false))
+#define CHECK_EQ_U64(a, b)                                                   \
+	do {                                                                  \
+		uint64_t kc_a_ = (uint64_t)(a), kc_b_ = (uint64_t)(b);        \
+		if (kc_a_ != kc_b_)                                           \
+			kc_test_fail(__FILE__, __LINE__,                      \
+				     "%s == 0x%" PRIx64 ", expected %s == 0x%" PRIx64, \
+				     #a, kc_a_, #b, kc_b_);                    \
+	} while (0)
+#define CHECK_STR(a, b)                                                      \
+	do {                                                                  \
+		const char *kc_a_ = (a), *kc_b_ = (b);                        \
+		if (!kc_a_ || !kc_b_ || strcmp(kc_a_, kc_b_) != 0)            \
+			kc_test_fail(__FILE__, __LINE__,                      \
+				     "%s == \"%s\", expected \"%s\"", #a,      \
+				     kc_a_ ? kc_a_ : "(null)",                 \
+				     kc_b_ ? kc_b_ : "(null)");                \
+	} while (0)
+/* A check whose failure makes the rest of the test meaningless. */
+#define REQUIRE(cond)                                                        \
+	do {                                                                  \
+		if (!(cond)) {                                                \
+			kc_test_fail(__FILE__, __LINE__, "REQUIRE(%s)", #cond); \
+			return;                                               \
+		}                                                             \
+	} while (0)
+/* Fail with the error's message when ERR (a struct kc_error *) is set. */
+#define REQUIRE_OK(expr)                                                     \
+	do {                                                                  \
+		struct kc_error *kc_err_ = (expr);                            \
+		if (kc_err_) {                                                \
+			kc_test_fail(__FILE__, __LINE__, "%s: %s", #expr,     \
+				     kc_error_message(kc_err_));               \
+			kc_error_destroy(kc_err_);                            \
+			return;                                               \
+		}                                                             \
+	} while (0)
+
+/* Directory of the shared fixtures (../shared/fixtures by default). */
+const char *kc_test_fixtures_dir(void);
+/* A scratch directory in the build tree for this run's files. */
+const char *kc_test_scratch_dir(void);
+/* The kcrash binary built with the tests. */
+const char *kc_test_kcrash_bin(void);
+/* The source tree's tests/ directory. */
+const char *kc_test_source_dir(void);
+
+/*
+ * Path of FILE in fixture directory FIXTURE ("arm64-6.1-4k48"). A name
+ * ending in ".zst" is unpacked once (zstd -d --long=27) into the scratch
+ * directory and that copy's path returned. Returns NULL after recording a
+ * skip (or, in CI, a failure) when the fixture is not there.
+ */
+const char *kc_test_fixture(const char *fixture, const char *file);
+#define KC_FIXTURE_OR_RETURN(var, fixture, file)                             \
+	const char *var = kc_test_fixture(fixture, file);                     \
+	if (!var)                                                             \
+		return
+
+/* The four real fixtures' directory names. */
+extern const char *const kc_test_fixture_names[];
+extern const size_t kc_test_nr_fixtures;
+
+/* Read a whole file into a malloc'd NUL-terminated buffer; NULL on error. */
+char *kc_test_read_file(const char *path, size_t *len);
+/* Value of KEY in a fixture's ground-truth/facts.txt (malloc'd), or NULL. */
+char *kc_test_fact(const char *fixture, const char *key);
+
+/*
+ * Run the kcrash binary with ARGS (a shell-quoted string), capturing stdout
+ * and stderr into malloc'd strings; returns the exit status (or -1).
+ */
+int kc_test_run_kcrash(const char *args, char **out, char **err);
+
+#endif
