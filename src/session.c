@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+#include "session.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds/command.h"
+#include "vmcore/file.h"
+
+struct kc_error *kc_session_open(const struct kc_session_options *opts,
+				 struct kc_session **ret)
+{
+	struct kc_session *session = calloc(1, sizeof(*session));
+	if (!session)
+		return &kc_error_nomem;
+	struct kc_error *err = NULL;
+	if (opts->vmlinux_path) {
+		session->vmlinux_path = strdup(opts->vmlinux_path);
+		if (!session->vmlinux_path) {
+			err = &kc_error_nomem;
+			goto fail;
+		}
+	}
+	if (opts->nr_dump_paths) {
+		struct kc_dump_options dump_opts = {
+			.cache_bytes = opts->cache_bytes,
+		};
+		err = kc_dump_open_files(opts->dump_paths, opts->nr_dump_paths,
+					 &dump_opts, &session->dump);
+		if (err)
+			goto fail;
+		if (session->dump->vmcoreinfo) {
+			err = kc_vmcoreinfo_parse(session->dump->vmcoreinfo,
+						  session->dump->vmcoreinfo_size,
+						  &session->vmcoreinfo);
+			if (err)
+				goto fail;
+		}
+	}
+	*ret = session;
+	return NULL;
+
+fail:
+	kc_session_destroy(session);
+	return err;
+}
+
+void kc_session_destroy(struct kc_session *session)
+{
+	if (!session)
+		return;
+	kc_vmcoreinfo_destroy(session->vmcoreinfo);
+	kc_dump_close(session->dump);
+	free(session->vmlinux_path);
+	free(session);
+}
+
+const char *kc_session_release(const struct kc_session *session)
+{
+	const char *release = NULL;
+	if (session->vmcoreinfo)
+		release = kc_vmcoreinfo_get(session->vmcoreinfo, "OSRELEASE");
+	if ((!release || !*release) && session->dump &&
+	    session->dump->utsname_release && *session->dump->utsname_release)
+		release = session->dump->utsname_release;
+	return release;
+}
+
+void kc_free_argv(int argc, char **argv)
+{
+	if (!argv)
+		return;
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+struct kc_error *kc_split_words(const char *line, int *argc_ret,
+				char ***argv_ret)
+{
+	int argc = 0;
+	char **argv = calloc(1, sizeof(*argv));
+	size_t len = strlen(line);
+	char *word = malloc(len + 1);
+	if (!argv || !word)
+		goto nomem;
+	const char *p = line;
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (!*p)
+			break;
+		size_t n = 0;
+		char quote = 0;
+		while (*p && (quote || (*p != ' ' && *p != '\t' &&
+					*p != '\n' && *p != '\r'))) {
+			if (quote) {
+				if (*p == quote)
+					quote = 0;
+				else if (*p == '\\' && quote == '"' && p[1])
+					word[n++] = *++p;
+				else
+					word[n++] = *p;
+			} else if (*p == '\'' || *p == '"') {
+				quote = *p;
+			} else if (*p == '\\' && p[1]) {
+				word[n++] = *++p;
+			} else {
+				word[n++] = *p;
+			}
+			p++;
+		}
+		if (quote) {
+			kc_free_argv(argc, argv);
+			free(word);
+			return kc_error_create(KC_ERR_INVALID_ARG,
+					       "unterminated %c quote", quote);
+		}
+		char **grown = realloc(argv, (size_t)(argc + 2) * sizeof(*argv));
+		if (!grown)
+			goto nomem;
+		argv = grown;
+		argv[argc] = strndup(word, n);
+		if (!argv[argc])
+			goto nomem;
+		argv[++argc] = NULL;
+	}
+	free(word);
+	*argc_ret = argc;
+	*argv_ret = argv;
+	return NULL;
+
+nomem:
+	kc_free_argv(argc, argv);
+	free(word);
+	return &kc_error_nomem;
+}
+
+struct kc_error *kc_session_run_line(struct kc_session *session,
+				     const char *line, FILE *out)
+{
+	int argc;
+	char **argv;
+	struct kc_error *err = kc_split_words(line, &argc, &argv);
+	if (err)
+		return err;
+	if (argc == 0) {
+		kc_free_argv(argc, argv);
+		return NULL;
+	}
+	const struct kc_command *cmd = kc_command_find(argv[0]);
+	if (!cmd) {
+		err = kc_error_create(KC_ERR_LOOKUP,
+				      "%s: command not found (try \"help\")",
+				      argv[0]);
+	} else if (cmd->needs_dump && !session->dump) {
+		err = kc_error_create(KC_ERR_INVALID_ARG,
+				      "%s: needs a dump file", cmd->name);
+	} else {
+		err = cmd->run(session, argc, argv, out);
+		if (err && err->code != KC_ERR_STOP)
+			err = kc_error_prefix(err, "%s", cmd->name);
+	}
+	kc_free_argv(argc, argv);
+	return err;
+}
+
+struct kc_error *kc_classify_file(const char *path, enum kc_file_kind *kind)
+{
+	struct kc_file *file;
+	struct kc_error *err = kc_file_open(path, &file);
+	if (err)
+		return err;
+	uint8_t head[64] = {0};
+	size_t len = file->size < sizeof(head) ? (size_t)file->size : sizeof(head);
+	err = kc_file_read(file, 0, head, len, "file header");
+	kc_file_close(file);
+	if (err)
+		return err;
+	*kind = KC_FILE_UNKNOWN;
+	if (kc_kdump_probe(head, len)) {
+		*kind = KC_FILE_DUMP;
+	} else if (len >= 18 && memcmp(head, "\177ELF", 4) == 0) {
+		uint16_t e_type = kc_get_le16(head + 16);
+		if (e_type == 4 /* ET_CORE */)
+			*kind = KC_FILE_DUMP;
+		else if (e_type == 2 /* ET_EXEC */ || e_type == 3 /* ET_DYN */)
+			*kind = KC_FILE_VMLINUX;
+	}
+	return NULL;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+#include "command.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct kc_command *const kc_commands[] = {
+	&kc_cmd_help,
+	&kc_cmd_quit,
+	&kc_cmd_rd,
+	&kc_cmd_sys,
+};
+const size_t kc_nr_commands = sizeof(kc_commands) / sizeof(kc_commands[0]);
+
+const struct kc_command *kc_command_find(const char *name)
+{
+	for (size_t i = 0; i < kc_nr_commands; i++) {
+		const struct kc_command *cmd = kc_commands[i];
+		if (strcmp(cmd->name, name) == 0)
+			return cmd;
+		for (const char *const *alias = cmd->aliases; alias && *alias;
+		     alias++) {
+			if (strcmp(*alias, name) == 0)
+				return cmd;
+		}
+	}
+	return NULL;
+}
+
+static struct kc_error *parse_base(const char *text, int base, uint64_t *ret)
+{
+	if (!*text || *text == '-' || *text == '+' || *text == ' ')
+		return kc_error_create(KC_ERR_INVALID_ARG,
+				       "invalid number: \"%s\"", text);
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(text, &end, base);
+	if (errno || *end)
+		return kc_error_create(KC_ERR_INVALID_ARG,
+				       "invalid %s number: \"%s\"",
+				       base == 16 ? "hexadecimal" : "", text);
+	*ret = v;
+	return NULL;
+}
+
+struct kc_error *kc_parse_hex(const char *text, uint64_t *ret)
+{
+	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+		text += 2;
+	return parse_base(text, 16, ret);
+}
+
+struct kc_error *kc_parse_number(const char *text, uint64_t *ret)
+{
+	return parse_base(text, 0, ret);
+}
+
+struct kc_error *kc_usage_error(const struct kc_command *cmd)
+{
+	return kc_error_create(KC_ERR_INVALID_ARG, "usage: %s", cmd->usage);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command table: one struct kc_command per file in src/cmds/, listed in
+ * table.c. `help` and tab completion are generated from the same table.
+ */
+#ifndef KC_CMDS_COMMAND_H
+#define KC_CMDS_COMMAND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../error.h"
+#include "../session.h"
+
+struct kc_command {
+	const char *name;
+	const char *const *aliases; /* NULL-terminated, or NULL */
+	const char *summary;        /* one line for the `help` list */
+	const char *usage;          /* synopsis, e.g. "rd -p [-8|-16|-32|-64] ADDR [COUNT]" */
+	const char *help;           /* the rest of `help CMD` */
+	bool needs_dump;
+	struct kc_error *(*run)(struct kc_session *session, int argc,
+				char **argv, FILE *out);
+};
+
+extern const struct kc_command *const kc_commands[];
+extern const size_t kc_nr_commands;
+
+/* By name or alias; NULL if none. */
+const struct kc_command *kc_command_find(const char *name);
+
+/* The commands, one per file. */
+extern const struct kc_command kc_cmd_help;
+extern const struct kc_command kc_cmd_quit;
+extern const struct kc_command kc_cmd_rd;
+extern const struct kc_command kc_cmd_sys;
+
+/* Parse a number as crash does for addresses: hex, with or without 0x. */
+struct kc_error *kc_parse_hex(const char *text, uint64_t *ret);
+/* Parse a count or plain number: decimal, or hex with 0x. */
+struct kc_error *kc_parse_number(const char *text, uint64_t *ret);
+/* A usage error for CMD: "usage: <synopsis>". */
+struct kc_error *kc_usage_error(const struct kc_command *cmd);
+
+#endif

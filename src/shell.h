@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* The front end's command loop: batch scripts and the readline shell. */
+#ifndef KC_SHELL_H
+#define KC_SHELL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "session.h"
+
+struct kc_shell_stats {
+	unsigned commands;
+	unsigned failed;
+	bool quit; /* a quit command was run */
+};
+
+/*
+ * Run one input line: commands separated by unquoted ';', each optionally
+ * piped ("| shell command") or redirected ("> file", ">> file"). Errors go
+ * to stderr as one line each.
+ */
+void kc_shell_run_line(struct kc_session *session, const char *line,
+		       struct kc_shell_stats *stats);
+/* Run every line of IN until EOF or quit. */
+void kc_shell_run_stream(struct kc_session *session, FILE *in,
+			 struct kc_shell_stats *stats);
+/* The interactive readline shell: prompt "kcrash> ", history, completion. */
+void kc_shell_interactive(struct kc_session *session,
+			  struct kc_shell_stats *stats);
+
+#endif
