@@ -39,6 +39,20 @@ void kc_test_fail(const char *file, int line, const char *fmt, ...)
 	cur_failed = true;
 }
 
+bool kc_test_check(bool ok, const char *file, int line, const char *fmt, ...)
+{
+	if (ok)
+		return true;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stdout, "    %s:%d: ", file, line);
+	vfprintf(stdout, fmt, ap);
+	fputc('\n', stdout);
+	va_end(ap);
+	cur_failed = true;
+	return false;
+}
+
 void kc_test_skip(const char *fmt, ...)
 {
 	va_list ap;

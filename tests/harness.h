@@ -40,11 +40,11 @@ void kc_test_fail(const char *file, int line, const char *fmt, ...)
 void kc_test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool kc_test_failed(void);
 
-#define CHECK(cond)                                                          \
-	((cond) ? true                                                        \
-		: (kc_test_fail(__FILE__, __LINE__, "CHECK(%s)", #cond), false))
-#define CHECK_MSG(cond, ...)                                                 \
-	((cond) ? true : (kc_test_fail(__FILE__, __LINE__, __VA_ARGS__), false))
+/* Record a failure unless OK; returns OK (usable as a statement or a test). */
+bool kc_test_check(bool ok, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define CHECK(cond) kc_test_check(!!(cond), __FILE__, __LINE__, "CHECK(%s)", #cond)
+#define CHECK_MSG(cond, ...) kc_test_check(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 #define CHECK_EQ_U64(a, b)                                                   \
 	do {                                                                  \
 		uint64_t kc_a_ = (uint64_t)(a), kc_b_ = (uint64_t)(b);        \
