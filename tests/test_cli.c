@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: MIT */
+/* The kcrash binary as users and bots run it: arguments, batch, exit codes. */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "error.h"
+#include "harness.h"
+#include "session.h"
+#include "vmcore/dump.h"
+
+#define FX "arm64-6.1-4k48"
+
+static const char *sample_dump(void)
+{
+	return kc_test_fixture(FX, "vmcore.kdump-zlib");
+}
+
+static const char *sample_vmlinux(void)
+{
+	return kc_test_fixture(FX, "vmlinux");
+}
+
+static int run(char **out, char **err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int run(char **out, char **err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *args = NULL;
+	if (vasprintf(&args, fmt, ap) < 0)
+		args = NULL;
+	va_end(ap);
+	int rc = args ? kc_test_run_kcrash(args, out, err) : -1;
+	free(args);
+	return rc;
+}
+
+static unsigned count_lines(const char *s)
+{
+	unsigned n = 0;
+	for (; s && *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+KC_TEST(cli_split_words)
+{
+	int argc;
+	char **argv;
+	REQUIRE_OK(kc_split_words("  rd -p  'a b' \"c\\\"d\" e\\ f ", &argc, &argv));
+	CHECK(argc == 5);
+	if (argc == 5) {
+		CHECK_STR(argv[0], "rd");
+		CHECK_STR(argv[2], "a b");
+		CHECK_STR(argv[3], "c\"d");
+		CHECK_STR(argv[4], "e f");
+		CHECK(argv[5] == NULL);
+	}
+	kc_free_argv(argc, argv);
+	struct kc_error *err = kc_split_words("rd 'open", &argc, &argv);
+	CHECK(err && err->code == KC_ERR_INVALID_ARG);
+	kc_error_destroy(err);
+}
+
+KC_TEST(cli_sys_either_order_and_dump_alone)
+{
+	const char *dump = sample_dump();
+	const char *vmlinux = sample_vmlinux();
+	if (!dump || !vmlinux)
+		return;
+	char *out = NULL, *err = NULL;
+	int rc = run(&out, &err, "-s -c sys '%s' '%s'", vmlinux, dump);
+	CHECK_MSG(rc == 0, "exit %d, stderr: %s", rc, err ? err : "");
+	REQUIRE(out);
+	CHECK(strstr(out, "     RELEASE: 6.1.176-kcfx\n") != NULL);
+	CHECK(strstr(out, "        CPUS: 2\n") != NULL);
+	CHECK(strstr(out, "      KERNEL: ") != NULL);
+	CHECK(strstr(out, "  [PARTIAL DUMP]") != NULL);
+	char *first = out;
+	out = NULL;
+	free(err);
+	rc = run(&out, &err, "-s -c sys '%s' '%s'", dump, vmlinux);
+	CHECK(rc == 0);
+	CHECK_STR(out, first); /* the order of the arguments does not matter */
+	free(out);
+	free(err);
+	free(first);
+	rc = run(&out, &err, "-s -c sys '%s'", dump);
+	CHECK(rc == 0);
+	CHECK(out && strstr(out, "KERNEL: (none given)") != NULL);
+	free(out);
+	free(err);
+}
+
+KC_TEST(cli_banner_unless_silent)
+{
+	const char *dump = sample_dump();
+	if (!dump)
+		return;
+	char *out = NULL, *err = NULL;
+	int rc = run(&out, &err, "-c 'help rd' '%s'", dump);
+	CHECK(rc == 0);
+	CHECK(out && strncmp(out, "kcrash ", 7) == 0);
+	CHECK(out && strstr(out, "SYNOPSIS\n  rd -p") != NULL);
+	free(out);
+	free(err);
+}
+
+/* rd -p on linux_banner: crash's layout, values computed from the text. */
+KC_TEST(cli_rd_physical_layout)
+{
+	const char *dump_path = sample_dump();
+	if (!dump_path)
+		return;
+	/* Find "Linux version " in the dump through the reader. */
+	char *map = NULL;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s/System.map", kc_test_fixtures_dir(), FX);
+	map = kc_test_read_file(path, NULL);
+	REQUIRE(map);
+	const char *sym = strstr(map, " D linux_banner\n");
+	REQUIRE(sym);
+	uint64_t link = strtoull(sym - 16, NULL, 16);
+	free(map);
+	char *kaslr = kc_test_fact(FX, "vmcoreinfo.KERNELOFFSET");
+	char *voff = kc_test_fact(FX, "vmcoreinfo.NUMBER(kimage_voffset)");
+	REQUIRE(kaslr && voff);
+	uint64_t paddr = link + strtoull(kaslr, NULL, 16) - strtoull(voff, NULL, 16);
+	free(kaslr);
+	free(voff);
+
+	char *out = NULL, *err = NULL;
+	int rc = run(&out, &err, "-s -c 'rd -p %llx 2' '%s'", (unsigned long long)paddr, dump_path);
+	CHECK_MSG(rc == 0, "exit %d: %s", rc, err ? err : "");
+	const char text[] = "Linux version 6.";
+	uint64_t w0 = 0, w1 = 0;
+	for (int i = 7; i >= 0; i--) {
+		w0 = w0 << 8 | (uint8_t)text[i];
+		w1 = w1 << 8 | (uint8_t)text[8 + i];
+	}
+	char expected[256];
+	snprintf(expected, sizeof(expected), "%16llx:  %016llx %016llx   %s\n",
+		 (unsigned long long)paddr, (unsigned long long)w0,
+		 (unsigned long long)w1, text);
+	CHECK_STR(out, expected);
+	free(out);
+	free(err);
+
+	/* -8 with 16 bytes: one line, 16 values, the same ASCII. */
+	rc = run(&out, &err, "-s -c 'rd -p -8 %llx 16' '%s'", (unsigned long long)paddr, dump_path);
+	CHECK(rc == 0);
+	char *p = expected + snprintf(expected, sizeof(expected), "%16llx:  ",
+				      (unsigned long long)paddr);
+	for (int i = 0; i < 16; i++)
+		p += sprintf(p, "%02x ", (uint8_t)text[i]);
+	sprintf(p, "  %s\n", text);
+	CHECK_STR(out, expected);
+	free(out);
+	free(err);
+
+	/* A partial last line pads so the ASCII column lines up (crash's pad_line). */
+	rc = run(&out, &err, "-s -c 'rd -p -32 %llx 5' '%s'", (unsigned long long)paddr, dump_path);
+	CHECK(rc == 0);
+	char *second = out ? strchr(out, '\n') : NULL;
+	REQUIRE(second);
+	second++;
+	CHECK(strlen(second) == 16 + 3 + 4 * 9 + 2 + 4 + 1);
+	CHECK(strncmp(second + 16 + 3 + 9, "     ", 5) == 0);
+	free(out);
+	free(err);
+}
+
+KC_TEST(cli_batch_errors_and_exit_codes)
+{
+	const char *dump_path = sample_dump();
+	if (!dump_path)
+		return;
+	struct kc_dump *dump;
+	REQUIRE_OK(kc_dump_open(dump_path, NULL, &dump));
+	uint64_t excluded = UINT64_MAX;
+	for (size_t r = 0; r < dump->nr_ranges && excluded == UINT64_MAX; r++)
+		for (uint64_t a = dump->ranges[r].start; a < dump->ranges[r].end; a += dump->page_size)
+			if (kc_dump_page_state(dump, a) == KC_PAGE_EXCLUDED) {
+				excluded = a;
+				break;
+			}
+	kc_dump_close(dump);
+	REQUIRE(excluded != UINT64_MAX);
+
+	char script[4096];
+	snprintf(script, sizeof(script), "%s/cli-batch.cmds", kc_test_scratch_dir());
+	FILE *f = fopen(script, "w");
+	REQUIRE(f);
+	fprintf(f, "# comment lines are skipped\nrd -p %llx\nnosuchcommand\nrd -p zz\nsys\n",
+		(unsigned long long)excluded);
+	fclose(f);
+	char *out = NULL, *err = NULL;
+	int rc = run(&out, &err, "-s -i '%s' '%s'", script, dump_path);
+	CHECK_MSG(rc == 1, "exit %d, expected 1 (a command failed)", rc);
+	CHECK(out && strstr(out, "RELEASE: 6.1.176-kcfx") != NULL); /* batch went on */
+	CHECK_MSG(count_lines(err) == 3, "stderr has %u lines: %s", count_lines(err), err ? err : "");
+	char addr[32];
+	snprintf(addr, sizeof(addr), "%llx", (unsigned long long)excluded);
+	CHECK(err && strstr(err, "rd: ") && strstr(err, "excluded") && strstr(err, addr));
+	CHECK(err && strstr(err, "nosuchcommand: command not found"));
+	CHECK(err && strstr(err, "rd: invalid hexadecimal number: \"zz\""));
+	free(out);
+	free(err);
+
+	/* quit stops the batch; everything before it succeeded: exit 0. */
+	rc = run(&out, &err, "-s -c 'sys; quit; rd -p zz' '%s'", dump_path);
+	CHECK(rc == 0);
+	CHECK(err && *err == '\0');
+	free(out);
+	free(err);
+}
+
+KC_TEST(cli_bad_files_exit_2)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/not-a-dump.txt", kc_test_scratch_dir());
+	FILE *f = fopen(path, "w");
+	REQUIRE(f);
+	fputs("hello, this is not a kernel dump\n", f);
+	fclose(f);
+	char *out = NULL, *err = NULL;
+	int rc = run(&out, &err, "-s -c sys '%s'", path);
+	CHECK(rc == 2);
+	CHECK(err && strstr(err, path) && count_lines(err) == 1);
+	free(out);
+	free(err);
+	rc = run(&out, &err, "-s -c sys /nonexistent/vmcore");
+	CHECK(rc == 2);
+	CHECK(err && strstr(err, "/nonexistent/vmcore") && strstr(err, "No such file"));
+	free(out);
+	free(err);
+	rc = run(&out, &err, "--bogus-option");
+	CHECK(rc == 2);
+	free(out);
+	free(err);
+}
+
+KC_TEST(cli_help_dump_header_and_pipes)
+{
+	const char *dump = sample_dump();
+	if (!dump)
+		return;
+	char *out = NULL, *err = NULL;
+	int rc = run(&out, &err, "-s -c 'help -D' '%s'", dump);
+	CHECK(rc == 0);
+	CHECK(out && strstr(out, "VMCOREINFO:\nOSRELEASE=6.1.176-kcfx\n"));
+	CHECK(out && strstr(out, "compression: zlib"));
+	free(out);
+	free(err);
+	rc = run(&out, &err, "-s -c 'help -D | grep -c ^OSRELEASE=' '%s'", dump);
+	CHECK(rc == 0);
+	CHECK_STR(out, "1\n");
+	free(out);
+	free(err);
+	char target[4096];
+	snprintf(target, sizeof(target), "%s/cli-redirect.txt", kc_test_scratch_dir());
+	rc = run(&out, &err, "-s -c 'sys > %s' '%s'", target, dump);
+	CHECK(rc == 0);
+	CHECK_STR(out, "");
+	char *written = kc_test_read_file(target, NULL);
+	CHECK(written && strstr(written, "RELEASE: 6.1.176-kcfx"));
+	free(written);
+	free(out);
+	free(err);
+}
+
+KC_TEST(cli_commands_from_stdin_when_not_a_terminal)
+{
+	const char *dump = sample_dump();
+	if (!dump)
+		return;
+	char cmd[8192], out_path[4096];
+	snprintf(out_path, sizeof(out_path), "%s/cli-stdin.out", kc_test_scratch_dir());
+	snprintf(cmd, sizeof(cmd), "printf 'sys\\nhelp quit\\n' | '%s' -s '%s' >'%s' 2>&1",
+		 kc_test_kcrash_bin(), dump, out_path);
+	CHECK(system(cmd) == 0);
+	char *out = kc_test_read_file(out_path, NULL);
+	CHECK(out && strstr(out, "RELEASE: 6.1.176-kcfx") && strstr(out, "NAME\n  quit"));
+	free(out);
+}
