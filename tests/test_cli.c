@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "harness.h"
+#include "cmds/command.h"
 #include "session.h"
 #include "vmcore/dump.h"
 
@@ -282,4 +283,42 @@ KC_TEST(cli_commands_from_stdin_when_not_a_terminal)
 	char *out = kc_test_read_file(out_path, NULL);
 	CHECK(out && strstr(out, "RELEASE: 6.1.176-kcfx") && strstr(out, "NAME\n  quit"));
 	free(out);
+}
+
+/* kcrash(1) documents every command in the table and every option. */
+KC_TEST(cli_man_page_covers_commands_and_options)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/../man/kcrash.1", kc_test_source_dir());
+	char *man = kc_test_read_file(path, NULL);
+	REQUIRE(man);
+	for (size_t i = 0; i < kc_nr_commands; i++) {
+		char needle[64];
+		snprintf(needle, sizeof(needle), "\n.B %s", kc_commands[i]->name);
+		char alt[64];
+		snprintf(alt, sizeof(alt), "\\fB%s", kc_commands[i]->name);
+		char alt2[64];
+		snprintf(alt2, sizeof(alt2), "\n.BR %s ", kc_commands[i]->name);
+		CHECK_MSG(strstr(man, needle) || strstr(man, alt) || strstr(man, alt2),
+			  "man page does not document command %s", kc_commands[i]->name);
+	}
+	char *out = NULL, *err = NULL;
+	CHECK(kc_test_run_kcrash("--help", &out, &err) == 0);
+	static const char *const options[] = {"-i", "-c", "-s", "--cache", "--help", "--version"};
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+		CHECK_MSG(out && strstr(out, options[i]), "--help lacks %s", options[i]);
+		/* In roff, '-' is written '\-'. */
+		char roff[32] = "";
+		char *p = roff;
+		for (const char *o = options[i]; *o; o++) {
+			if (*o == '-')
+				*p++ = '\\';
+			*p++ = *o;
+		}
+		*p = '\0';
+		CHECK_MSG(strstr(man, roff), "man page lacks option %s", options[i]);
+	}
+	free(out);
+	free(err);
+	free(man);
 }
