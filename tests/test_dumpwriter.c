@@ -366,6 +366,14 @@ static void check_crossing(struct tally *t, const struct source *s,
 	}
 }
 
+static bool in_ranges(const struct kc_dump *d, uint64_t paddr)
+{
+	for (size_t i = 0; i < d->nr_ranges; i++)
+		if (paddr >= d->ranges[i].start && paddr < d->ranges[i].end)
+			return true;
+	return false;
+}
+
 static void check_pages(const char *variant, const struct source *s,
 			const struct kc_dw_result *r, struct kc_dump *d)
 {
@@ -373,8 +381,13 @@ static void check_pages(const char *variant, const struct source *s,
 	uint8_t *buf = malloc(s->block_size);
 	if (!CHECK(buf))
 		return;
-	for (size_t i = 0; i < s->nr_pages; i++)
+	for (size_t i = 0; i < s->nr_pages; i++) {
 		check_page(&t, s, d, i, r->states[i], buf);
+		uint64_t paddr = s->pages[i].pfn * s->block_size;
+		if (!in_ranges(d, paddr))
+			mismatch(&t, "a page of the dump is outside dump->ranges",
+				 paddr, NULL);
+	}
 	check_hole(&t, s, d);
 	check_crossing(&t, s, r, d);
 	free(buf);
@@ -482,6 +495,29 @@ static void run_incomplete(const struct source *s, enum kc_dw_codec codec,
 	kc_dw_result_free(&r);
 }
 
+/* Split files named in reverse order must read the same. */
+static void check_split_reversed(const char *name, const struct source *s,
+				 struct kc_dw_result *r)
+{
+	const char *paths[8];
+	if (r->nr_paths < 2 || r->nr_paths > 8)
+		return;
+	for (size_t i = 0; i < r->nr_paths; i++)
+		paths[i] = r->paths[r->nr_paths - 1 - i];
+	struct kc_dump *d = NULL;
+	struct kc_error *err = kc_dump_open_files(paths, r->nr_paths, NULL, &d);
+	if (err) {
+		kc_test_fail(__FILE__, __LINE__, "%s reversed: open: %s", name,
+			     kc_error_message(err));
+		kc_error_destroy(err);
+		return;
+	}
+	char variant[96];
+	snprintf(variant, sizeof(variant), "%s (files reversed)", name);
+	check_pages(variant, s, r, d);
+	kc_dump_close(d);
+}
+
 static void run_split(const struct source *s, unsigned nr, int version,
 		      enum kc_dw_codec codec, bool clip, bool flatten)
 {
@@ -492,7 +528,11 @@ static void run_split(const struct source *s, unsigned nr, int version,
 	o.nr_split = nr;
 	o.split_clip_bitmap = clip;
 	o.flatten = flatten;
-	run_variant(s, name, &o);
+	struct kc_dw_result r;
+	write_and_check(s, name, &o, &r);
+	if (r.states)
+		check_split_reversed(name, s, &r);
+	kc_dw_result_free(&r);
 }
 
 static bool open_kdump_source(struct source *s, const char *fixture,
@@ -562,26 +602,46 @@ KC_TEST(writer_4k48_64k_blocks)
 }
 
 /* An unfiltered ELF source: free memory gives many shared zero pages. */
-KC_TEST(writer_4k48_zero_pages_from_elf)
+static void run_zero_pages_from_elf(const char *fixture, size_t per_region,
+				    size_t min_shared)
 {
 	struct source s;
-	if (source_open(&s, "arm64-6.1-4k48", "vmcore.elf.zst", 0, 600)) {
+	if (source_open(&s, fixture, "vmcore.elf.zst", 0, per_region)) {
+		char name[96];
+		snprintf(name, sizeof(name), "%s-zero-shared", fixture);
 		struct kc_dw_options o = base_options(&s, KC_DW_ZSTD, 6);
 		o.share_zero_page = true;
 		struct kc_dw_result r;
-		write_and_check(&s, "arm64-6.1-4k48-zero-shared", &o, &r);
-		CHECK_MSG(r.nr_zero_shared >= 100,
-			  "only %zu descriptors share the zero page",
+		write_and_check(&s, name, &o, &r);
+		CHECK_MSG(r.nr_zero_shared >= min_shared,
+			  "%s: only %zu descriptors share the zero page", name,
 			  r.nr_zero_shared);
 		kc_dw_result_free(&r);
 
+		snprintf(name, sizeof(name), "%s-zero-shared-mixed.flat", fixture);
+		o.codec = KC_DW_MIXED;
+		o.flatten = true;
+		run_variant(&s, name, &o);
+
+		snprintf(name, sizeof(name), "%s-zero-shared-incomplete", fixture);
 		o.codec = KC_DW_LZO;
+		o.flatten = false;
 		o.incomplete = true;
 		o.keep_pages = s.nr_pages / 2;
 		o.dangling_descs = 9;
-		run_variant(&s, "arm64-6.1-4k48-zero-shared-incomplete", &o);
+		run_variant(&s, name, &o);
 	}
 	source_close(&s);
+}
+
+KC_TEST(writer_4k48_zero_pages_from_elf)
+{
+	run_zero_pages_from_elf("arm64-6.1-4k48", 600, 100);
+}
+
+KC_TEST(writer_64k52_zero_pages_from_elf)
+{
+	run_zero_pages_from_elf("arm64-6.1-64k52", 40, 10);
 }
 
 static void compare_dumps(const struct source *s, struct kc_dump *flat)
