@@ -474,24 +474,25 @@ static void run_versions(const struct source *s)
 	}
 }
 
+/* KEEP_PAGES of the dumpable pages written, then DANGLING descriptors. */
 static void run_incomplete(const struct source *s, enum kc_dw_codec codec,
-			   bool flatten)
+			   bool flatten, size_t keep_pages, size_t dangling)
 {
-	char name[64];
-	snprintf(name, sizeof(name), "%s-incomplete-%s%s", s->fixture,
-		 kc_dw_codec_name(codec), flatten ? ".flat" : "");
+	char name[80];
+	snprintf(name, sizeof(name), "%s-incomplete-%s-keep%zu%s", s->fixture,
+		 kc_dw_codec_name(codec), keep_pages, flatten ? ".flat" : "");
 	struct kc_dw_options o = base_options(s, codec, 6);
 	o.incomplete = true;
-	o.keep_pages = s->nr_pages / 3;
-	o.dangling_descs = 4;
+	o.keep_pages = keep_pages;
+	o.dangling_descs = dangling;
 	o.flatten = flatten;
 	struct kc_dw_result r;
 	write_and_check(s, name, &o, &r);
 	size_t missing = 0;
 	for (size_t i = 0; i < r.nr_states; i++)
 		missing += r.states[i] == KC_PAGE_MISSING;
-	CHECK_MSG(missing > s->nr_pages / 3, "%s: only %zu pages missing", name,
-		  missing);
+	CHECK_MSG(missing > (s->nr_pages - keep_pages) / 2,
+		  "%s: only %zu pages missing", name, missing);
 	kc_dw_result_free(&r);
 }
 
@@ -563,9 +564,12 @@ KC_TEST(writer_4k48_incomplete)
 {
 	struct source s;
 	if (open_kdump_source(&s, "arm64-6.1-4k48", 500)) {
-		run_incomplete(&s, KC_DW_ZLIB, false);
-		run_incomplete(&s, KC_DW_MIXED, false);
-		run_incomplete(&s, KC_DW_LZO, true);
+		size_t third = s.nr_pages / 3;
+		run_incomplete(&s, KC_DW_ZLIB, false, third, 4);
+		run_incomplete(&s, KC_DW_MIXED, false, third, 0);
+		run_incomplete(&s, KC_DW_LZO, true, third, 4);
+		/* Stopped inside the very first page's data. */
+		run_incomplete(&s, KC_DW_ZSTD, false, 0, 2);
 	}
 	source_close(&s);
 }
@@ -597,6 +601,17 @@ KC_TEST(writer_4k48_64k_blocks)
 	if (source_open(&s, "arm64-6.1-4k48", "vmcore.kdump-zlib", 65536, 40)) {
 		struct kc_dw_options o = base_options(&s, KC_DW_ZLIB, 6);
 		run_variant(&s, "arm64-6.1-4k48-block64k", &o);
+	}
+	source_close(&s);
+}
+
+/* 64K blocks over 16K pages. */
+KC_TEST(writer_16k47_64k_blocks)
+{
+	struct source s;
+	if (source_open(&s, "arm64-6.1-16k47", "vmcore.kdump-zlib", 65536, 60)) {
+		struct kc_dw_options o = base_options(&s, KC_DW_SNAPPY, 6);
+		run_variant(&s, "arm64-6.1-16k47-block64k", &o);
 	}
 	source_close(&s);
 }
@@ -701,7 +716,7 @@ static void run_other_granule(const char *fixture, size_t per_region)
 	if (open_kdump_source(&s, fixture, per_region)) {
 		run_codecs(&s, false);
 		run_versions(&s);
-		run_incomplete(&s, KC_DW_SNAPPY, false);
+		run_incomplete(&s, KC_DW_SNAPPY, false, s.nr_pages / 2, 1);
 		run_split(&s, 3, 6, KC_DW_ZSTD, false, false);
 		run_split(&s, 2, 3, KC_DW_LZO, true, true);
 		struct kc_dw_options o = base_options(&s, KC_DW_MIXED, 6);
