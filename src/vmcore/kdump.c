@@ -654,10 +654,14 @@ static struct kc_error *check_truncation(struct kc_dump *dump,
 			(unsigned long long)nr_descs);
 	}
 	uint8_t pd[PD_BYTES];
-	if (kc_file_read(file, end - PD_BYTES, pd, PD_BYTES, "page descriptor"))
+	struct kc_error *err = kc_file_read(file, end - PD_BYTES, pd, PD_BYTES,
+					    "page descriptor");
+	if (err) {
+		kc_error_destroy(err);
 		return kc_dump_add_warning(dump,
 			"%s: offset 0x%llx: last page descriptor is not in the file; it is truncated",
 			file->path, (unsigned long long)(end - PD_BYTES));
+	}
 	uint64_t data = kc_get_le64(pd + PD_OFFSET);
 	uint32_t size = kc_get_le32(pd + PD_SIZE);
 	if (data > file->size || size > file->size - data)
@@ -694,8 +698,10 @@ static struct kc_error *load_notes(struct kc_dump *dump,
 			err = kc_file_read(file, off, copy, size, "ELF notes");
 			if (err) {
 				free(copy);
-				return kc_dump_add_warning(dump, "%s; crash notes ignored",
-							   kc_error_message(err));
+				struct kc_error *werr = kc_dump_add_warning(dump,
+					"%s; crash notes ignored", kc_error_message(err));
+				kc_error_destroy(err);
+				return werr;
 			}
 			notes = copy;
 		}
@@ -1193,8 +1199,12 @@ static struct kc_error *cache_init(struct kdump_priv *priv)
 static size_t cache_set(const struct page_cache *cache, unsigned part,
 			uint64_t offset)
 {
-	uint64_t h = (offset ^ ((uint64_t)part << 48)) * UINT64_C(0x9e3779b97f4a7c15);
-	return (size_t)((h >> 29) % cache->nr_sets);
+	/* splitmix64's finalizer: stored offsets are far from uniform. */
+	uint64_t h = offset ^ ((uint64_t)part << 48);
+	h = (h ^ (h >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	h = (h ^ (h >> 27)) * UINT64_C(0x94d049bb133111eb);
+	h ^= h >> 31;
+	return (size_t)(h % cache->nr_sets);
 }
 
 /* The slot holding (PART, OFFSET), or a victim for it; *HIT says which. */
