@@ -163,6 +163,23 @@ enum kc_page_state kc_dump_page_state(struct kc_dump *dump, uint64_t paddr)
 	return dump->ops->page_state(dump, paddr);
 }
 
+/*
+ * Grow *ARRAY (of N elements of SIZE) so it can take one more: doubling
+ * when N reaches a power of two keeps appends amortised O(1) without a
+ * separate capacity field.
+ */
+static bool grow_for_append(void **array, size_t n, size_t size)
+{
+	if (n >= 8 && (n & (n - 1)) != 0)
+		return true;
+	size_t capacity = n < 8 ? 8 : n * 2;
+	void *grown = realloc(*array, capacity * size);
+	if (!grown)
+		return false;
+	*array = grown;
+	return true;
+}
+
 static char *vformat(const char *fmt, va_list ap)
 {
 	char *out = NULL;
@@ -172,11 +189,9 @@ static char *vformat(const char *fmt, va_list ap)
 struct kc_error *kc_dump_add_field(struct kc_dump *dump, const char *name,
 				   const char *fmt, ...)
 {
-	struct kc_dump_field *grown = realloc(dump->fields,
-					      (dump->nr_fields + 1) * sizeof(*grown));
-	if (!grown)
+	if (!grow_for_append((void **)&dump->fields, dump->nr_fields,
+			     sizeof(*dump->fields)))
 		return &kc_error_nomem;
-	dump->fields = grown;
 	va_list ap;
 	va_start(ap, fmt);
 	char *value = vformat(fmt, ap);
@@ -193,11 +208,9 @@ struct kc_error *kc_dump_add_field(struct kc_dump *dump, const char *name,
 
 struct kc_error *kc_dump_add_warning(struct kc_dump *dump, const char *fmt, ...)
 {
-	char **grown = realloc(dump->warnings,
-			       (dump->nr_warnings + 1) * sizeof(*grown));
-	if (!grown)
+	if (!grow_for_append((void **)&dump->warnings, dump->nr_warnings,
+			     sizeof(*dump->warnings)))
 		return &kc_error_nomem;
-	dump->warnings = grown;
 	va_list ap;
 	va_start(ap, fmt);
 	char *text = vformat(fmt, ap);
