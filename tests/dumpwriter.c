@@ -18,6 +18,11 @@
  * The flattened format (makedumpfile -F) is a 4096-byte header
  * "makedumpfile" + type 1 + version 1 (big-endian int64), then records of
  * big-endian {int64 offset, int64 size} + data, ended by {-1, -1}.
+ *
+ * The field offsets below are written out again on purpose rather than
+ * taken from src/vmcore/kdump.c: a writer sharing the reader's constants
+ * would agree with any mistake in them. They were checked against the
+ * bytes of the real fixtures' makedumpfile headers.
  */
 #include "dumpwriter.h"
 

@@ -28,15 +28,21 @@ void kc_test_register(struct kc_test *test)
 	tests_tail = &test->next;
 }
 
+static void report_failure(const char *file, int line, const char *fmt,
+			   va_list ap)
+{
+	fprintf(stdout, "    %s:%d: ", file, line);
+	vfprintf(stdout, fmt, ap);
+	fputc('\n', stdout);
+	cur_failed = true;
+}
+
 void kc_test_fail(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stdout, "    %s:%d: ", file, line);
-	vfprintf(stdout, fmt, ap);
-	fputc('\n', stdout);
+	report_failure(file, line, fmt, ap);
 	va_end(ap);
-	cur_failed = true;
 }
 
 bool kc_test_check(bool ok, const char *file, int line, const char *fmt, ...)
@@ -45,11 +51,8 @@ bool kc_test_check(bool ok, const char *file, int line, const char *fmt, ...)
 		return true;
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stdout, "    %s:%d: ", file, line);
-	vfprintf(stdout, fmt, ap);
-	fputc('\n', stdout);
+	report_failure(file, line, fmt, ap);
 	va_end(ap);
-	cur_failed = true;
 	return false;
 }
 
