@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+#include "symtab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* nm's letter for a symbol (binutils nm: decode_symbol_type, simplified). */
+static char symbol_type(const GElf_Sym *sym, Elf *elf)
+{
+	unsigned bind = GELF_ST_BIND(sym->st_info);
+	char type;
+	if (sym->st_shndx == SHN_ABS) {
+		type = 'a';
+	} else if (sym->st_shndx == SHN_UNDEF) {
+		type = 'u';
+	} else {
+		Elf_Scn *scn = elf_getscn(elf, sym->st_shndx);
+		GElf_Shdr shdr;
+		if (!scn || !gelf_getshdr(scn, &shdr))
+			type = '?';
+		else if (shdr.sh_flags & SHF_EXECINSTR)
+			type = 't';
+		else if (shdr.sh_type == SHT_NOBITS)
+			type = 'b';
+		else if (shdr.sh_flags & SHF_WRITE)
+			type = 'd';
+		else
+			type = 'r';
+	}
+	if (bind == STB_WEAK)
+		return type == 'u' ? 'w' : 'W';
+	if (bind == STB_GLOBAL && type >= 'a' && type <= 'z')
+		type = (char)(type - 'a' + 'A');
+	return type;
+}
+
+static int compare_by_addr(const void *a, const void *b)
+{
+	const struct kc_symbol *sa = a, *sb = b;
+	if (sa->addr != sb->addr)
+		return sa->addr < sb->addr ? -1 : 1;
+	/* Prefer global symbols first at one address, then by name. */
+	int ga = sa->type >= 'A' && sa->type <= 'Z';
+	int gb = sb->type >= 'A' && sb->type <= 'Z';
+	if (ga != gb)
+		return gb - ga;
+	return strcmp(sa->name, sb->name);
+}
+
+static uint64_t hash_name(const char *name)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 1099511628211ull;
+	return h;
+}
+
+static struct kc_error *build_name_hash(struct kc_symtab *symtab)
+{
+	size_t size = 16;
+	while (size < symtab->nr_symbols * 2)
+		size *= 2;
+	symtab->name_hash = calloc(size, sizeof(*symtab->name_hash));
+	if (!symtab->name_hash)
+		return &kc_error_nomem;
+	symtab->hash_size = size;
+	for (size_t i = 0; i < symtab->nr_symbols; i++) {
+		size_t slot = hash_name(symtab->by_addr[i].name) & (size - 1);
+		/* Keep the first (lowest-address) symbol of a name. */
+		for (;;) {
+			uint32_t cur = symtab->name_hash[slot];
+			if (!cur) {
+				symtab->name_hash[slot] = (uint32_t)i + 1;
+				break;
+			}
+			if (strcmp(symtab->by_addr[cur - 1].name,
+				   symtab->by_addr[i].name) == 0)
+				break;
+			slot = (slot + 1) & (size - 1);
+		}
+	}
+	return NULL;
+}
+
+/* aarch64 mapping symbols ($x, $d, $x.123) mark code/data, not names. */
+static int is_mapping_symbol(const char *name)
+{
+	return name[0] == '$' && (name[1] == 'x' || name[1] == 'd') &&
+	       (name[2] == '\0' || name[2] == '.');
+}
+
+static struct kc_error *read_symbols(struct kc_symtab *symtab, Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (gelf_getshdr(scn, &shdr) && shdr.sh_type == SHT_SYMTAB)
+			break;
+	}
+	if (!scn)
+		return kc_error_create(KC_ERR_FORMAT,
+				       "%s: no .symtab section (a stripped kernel image?); kcrash needs the vmlinux with symbols",
+				       symtab->path);
+	Elf_Data *data = elf_getdata(scn, NULL);
+	if (!data || shdr.sh_entsize == 0)
+		return kc_error_create(KC_ERR_FORMAT, "%s: .symtab: %s",
+				       symtab->path, elf_errmsg(-1));
+	size_t count = shdr.sh_size / shdr.sh_entsize;
+	symtab->by_addr = malloc((count ? count : 1) * sizeof(*symtab->by_addr));
+	if (!symtab->by_addr)
+		return &kc_error_nomem;
+	for (size_t i = 1; i < count; i++) {
+		GElf_Sym sym;
+		if (!gelf_getsym(data, (int)i, &sym))
+			continue;
+		unsigned type = GELF_ST_TYPE(sym.st_info);
+		if (type == STT_SECTION || type == STT_FILE || sym.st_name == 0 ||
+		    sym.st_shndx == SHN_UNDEF)
+			continue;
+		const char *name = elf_strptr(elf, shdr.sh_link, sym.st_name);
+		if (!name || !*name || is_mapping_symbol(name))
+			continue;
+		symtab->by_addr[symtab->nr_symbols++] = (struct kc_symbol){
+			.addr = sym.st_value,
+			.size = sym.st_size,
+			.name = name,
+			.type = symbol_type(&sym, elf),
+		};
+	}
+	qsort(symtab->by_addr, symtab->nr_symbols, sizeof(*symtab->by_addr),
+	      compare_by_addr);
+	return build_name_hash(symtab);
+}
+
+static void read_build_id(struct kc_symtab *symtab, Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		size_t offset = 0, name_off, desc_off;
+		GElf_Nhdr nhdr;
+		while (data && (offset = gelf_getnote(data, offset, &nhdr,
+						      &name_off, &desc_off)) > 0) {
+			if (nhdr.n_type == NT_GNU_BUILD_ID && nhdr.n_namesz == 4 &&
+			    memcmp((char *)data->d_buf + name_off, "GNU", 4) == 0 &&
+			    nhdr.n_descsz <= sizeof(symtab->build_id)) {
+				memcpy(symtab->build_id,
+				       (char *)data->d_buf + desc_off, nhdr.n_descsz);
+				symtab->build_id_len = nhdr.n_descsz;
+				return;
+			}
+		}
+	}
+}
+
+struct kc_error *kc_symtab_load(const char *path, struct kc_symtab **ret)
+{
+	struct kc_symtab *symtab = calloc(1, sizeof(*symtab));
+	if (!symtab)
+		return &kc_error_nomem;
+	symtab->fd = -1;
+	struct kc_error *err = NULL;
+	symtab->path = strdup(path);
+	if (!symtab->path) {
+		err = &kc_error_nomem;
+		goto fail;
+	}
+	elf_version(EV_CURRENT);
+	symtab->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (symtab->fd < 0) {
+		err = kc_error_os(errno, "%s", path);
+		goto fail;
+	}
+	Elf *elf = elf_begin(symtab->fd, ELF_C_READ_MMAP, NULL);
+	symtab->elf = elf;
+	GElf_Ehdr ehdr;
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &ehdr)) {
+		err = kc_error_create(KC_ERR_FORMAT, "%s: not an ELF file: %s",
+				      path, elf_errmsg(-1));
+		goto fail;
+	}
+	symtab->e_machine = ehdr.e_machine;
+	if (ehdr.e_machine != EM_AARCH64) {
+		err = kc_error_create(KC_ERR_UNSUPPORTED,
+				      "%s: e_machine %u, expected %u (AArch64)",
+				      path, ehdr.e_machine, EM_AARCH64);
+		goto fail;
+	}
+	err = read_symbols(symtab, elf);
+	if (err)
+		goto fail;
+	read_build_id(symtab, elf);
+	*ret = symtab;
+	return NULL;
+
+fail:
+	kc_symtab_destroy(symtab);
+	return err;
+}
+
+void kc_symtab_destroy(struct kc_symtab *symtab)
+{
+	if (!symtab)
+		return;
+	if (symtab->elf)
+		elf_end(symtab->elf);
+	if (symtab->fd >= 0)
+		close(symtab->fd);
+	free(symtab->by_addr);
+	free(symtab->name_hash);
+	free(symtab->path);
+	free(symtab);
+}
+
+const struct kc_symbol *kc_symtab_lookup(const struct kc_symtab *symtab,
+					 const char *name)
+{
+	if (!symtab->hash_size)
+		return NULL;
+	size_t slot = hash_name(name) & (symtab->hash_size - 1);
+	for (;;) {
+		uint32_t cur = symtab->name_hash[slot];
+		if (!cur)
+			return NULL;
+		if (strcmp(symtab->by_addr[cur - 1].name, name) == 0)
+			return &symtab->by_addr[cur - 1];
+		slot = (slot + 1) & (symtab->hash_size - 1);
+	}
+}
+
+const struct kc_symbol *kc_symtab_lookup_addr(const struct kc_symtab *symtab,
+					      uint64_t addr)
+{
+	size_t lo = 0, hi = symtab->nr_symbols;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (symtab->by_addr[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* The last symbol at or below ADDR that is not absolute. */
+	while (lo > 0) {
+		const struct kc_symbol *sym = &symtab->by_addr[lo - 1];
+		if (sym->type != 'a' && sym->type != 'A') {
+			/* At one address, the first in sort order (global) wins. */
+			while (lo > 1 && symtab->by_addr[lo - 2].addr == sym->addr &&
+			       symtab->by_addr[lo - 2].type != 'a' &&
+			       symtab->by_addr[lo - 2].type != 'A')
+				sym = &symtab->by_addr[--lo - 1];
+			return sym;
+		}
+		lo--;
+	}
+	return NULL;
+}
+
+void kc_symtab_build_id_hex(const struct kc_symtab *symtab, char *buf)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < symtab->build_id_len; i++) {
+		buf[2 * i] = digits[symtab->build_id[i] >> 4];
+		buf[2 * i + 1] = digits[symtab->build_id[i] & 15];
+	}
+	buf[2 * symtab->build_id_len] = '\0';
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vmlinux ELF symbol table (libelf): link-time addresses, sorted for
+ * address lookups and hashed for name lookups. Names point into the mapped
+ * .strtab, so loading copies nothing but a small array per symbol.
+ * Addresses are unrelocated; callers add the KASLR offset.
+ */
+#ifndef KC_SYMTAB_H
+#define KC_SYMTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct kc_symbol {
+	uint64_t addr;   /* link-time address */
+	uint64_t size;
+	const char *name;
+	char type;       /* nm-style: T t D d B b R r A W ... */
+};
+
+struct kc_symtab {
+	char *path;
+	int fd;
+	void *elf;        /* Elf * */
+	struct kc_symbol *by_addr; /* sorted by address, then name */
+	size_t nr_symbols;
+	uint32_t *name_hash;       /* open addressing: index+1 into by_addr, 0 = empty */
+	size_t hash_size;
+	uint8_t build_id[64];
+	size_t build_id_len;
+	uint16_t e_machine;
+};
+
+struct kc_error *kc_symtab_load(const char *path, struct kc_symtab **ret);
+void kc_symtab_destroy(struct kc_symtab *symtab);
+
+/* The symbol called NAME (the first of several with that name), or NULL. */
+const struct kc_symbol *kc_symtab_lookup(const struct kc_symtab *symtab,
+					 const char *name);
+/*
+ * The symbol containing ADDR, or else the closest one below it (nm-like
+ * "name+offset"); NULL when ADDR is below every symbol. Absolute ('A')
+ * symbols are not considered.
+ */
+const struct kc_symbol *kc_symtab_lookup_addr(const struct kc_symtab *symtab,
+					      uint64_t addr);
+/* The build id as lowercase hex into BUF (at least 129 bytes); "" if none. */
+void kc_symtab_build_id_hex(const struct kc_symtab *symtab, char *buf);
+
+#endif
