@@ -1,0 +1,710 @@
+/* SPDX-License-Identifier: MIT */
+#include "typefmt.h"
+
+#include <dwarf.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- declarations ------------------------------------------------------- */
+
+/* A growable string that C declarators are built in, from the inside out. */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static bool sb_reserve(struct strbuf *sb, size_t extra)
+{
+	if (sb->len + extra + 1 <= sb->cap)
+		return true;
+	size_t cap = sb->cap ? sb->cap : 64;
+	while (cap < sb->len + extra + 1)
+		cap *= 2;
+	char *grown = realloc(sb->s, cap);
+	if (!grown)
+		return false;
+	sb->s = grown;
+	sb->cap = cap;
+	return true;
+}
+
+static bool sb_insert(struct strbuf *sb, size_t at, const char *text)
+{
+	size_t n = strlen(text);
+	if (!sb_reserve(sb, n))
+		return false;
+	memmove(sb->s + at + n, sb->s + at, sb->len - at + 1);
+	memcpy(sb->s + at, text, n);
+	sb->len += n;
+	return true;
+}
+
+static bool sb_append(struct strbuf *sb, const char *text)
+{
+	if (!sb->s && !sb_reserve(sb, 0))
+		return false;
+	if (!sb->len)
+		sb->s[0] = '\0';
+	return sb_insert(sb, sb->len, text);
+}
+
+static bool sb_prepend(struct strbuf *sb, const char *text)
+{
+	if (!sb->s && !sb_append(sb, ""))
+		return false;
+	return sb_insert(sb, 0, text);
+}
+
+static const char *qualifier_word(const struct kc_type *type)
+{
+	switch (dwarf_tag((Dwarf_Die *)&type->die)) {
+	case DW_TAG_const_type:
+		return "const";
+	case DW_TAG_volatile_type:
+		return "volatile";
+	case DW_TAG_restrict_type:
+		return "restrict";
+	default:
+		return "_Atomic";
+	}
+}
+
+static struct kc_error *declaration_string(const struct kc_type *type,
+					   const char *declarator,
+					   struct strbuf *out);
+
+/* "enum {A = 100, B}" for an anonymous enum used in place. */
+static struct kc_error *enum_body(const struct kc_type *type, struct strbuf *sb)
+{
+	struct kc_enumerator_iter it;
+	const char *name;
+	int64_t value, expected = 0;
+	bool done, first = true;
+	char buf[64];
+	kc_enumerator_iter_init(&it, type);
+	if (!sb_append(sb, "{"))
+		return &kc_error_nomem;
+	for (;;) {
+		struct kc_error *err = kc_enumerator_iter_next(&it, &name, &value, &done);
+		if (err)
+			return err;
+		if (done)
+			break;
+		if ((!first && !sb_append(sb, ", ")) || !sb_append(sb, name ? name : "?"))
+			return &kc_error_nomem;
+		/* Like gdb: a value only where it does not follow the last. */
+		if (value != expected) {
+			snprintf(buf, sizeof(buf), " = %" PRId64, value);
+			if (!sb_append(sb, buf))
+				return &kc_error_nomem;
+		}
+		expected = (int64_t)((uint64_t)value + 1);
+		first = false;
+	}
+	return sb_append(sb, "}") ? NULL : &kc_error_nomem;
+}
+
+/* GCC's base type names as C programmers (and gdb, and crash) write them. */
+static const char *conventional_name(const char *name)
+{
+	static const char *const names[][2] = {
+		{"long unsigned int", "unsigned long"},
+		{"long int", "long"},
+		{"long long unsigned int", "unsigned long long"},
+		{"long long int", "long long"},
+		{"short unsigned int", "unsigned short"},
+		{"short int", "short"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i][0]) == 0)
+			return names[i][1];
+	}
+	return name;
+}
+
+/* The name a declaration starts with: "struct list_head", "int", ... */
+static struct kc_error *base_name(const struct kc_type *type, struct strbuf *sb)
+{
+	enum kc_type_kind kind = kc_type_kind(type);
+	const char *name = kc_type_name(type);
+	const char *word = kind == KC_TYPE_STRUCT ? "struct " :
+			   kind == KC_TYPE_UNION ? "union " :
+			   kind == KC_TYPE_ENUM ? "enum " : "";
+	if (!sb_append(sb, word))
+		return &kc_error_nomem;
+	if (name && kind != KC_TYPE_TYPEDEF)
+		name = conventional_name(name);
+	if (name)
+		return sb_append(sb, name) ? NULL : &kc_error_nomem;
+	if (kind == KC_TYPE_ENUM)
+		return enum_body(type, sb);
+	return sb_append(sb, kind == KC_TYPE_STRUCT || kind == KC_TYPE_UNION ?
+				     "{...}" : "<unnamed type>") ?
+		       NULL : &kc_error_nomem;
+}
+
+/* "(struct task_struct *, const char *)" */
+static struct kc_error *parameter_list(const struct kc_type *function,
+				       struct strbuf *sb)
+{
+	Dwarf_Die child;
+	bool first = true;
+	if (!sb_append(sb, "("))
+		return &kc_error_nomem;
+	int r = dwarf_child((Dwarf_Die *)&function->die, &child);
+	for (; r == 0; r = dwarf_siblingof(&child, &child)) {
+		int tag = dwarf_tag(&child);
+		if (tag != DW_TAG_formal_parameter && tag != DW_TAG_unspecified_parameters)
+			continue;
+		if (!first && !sb_append(sb, ", "))
+			return &kc_error_nomem;
+		first = false;
+		if (tag == DW_TAG_unspecified_parameters) {
+			if (!sb_append(sb, "..."))
+				return &kc_error_nomem;
+			continue;
+		}
+		struct kc_type param;
+		struct strbuf text = {0};
+		struct kc_error *err = kc_type_of_die(&child, &param);
+		if (!err)
+			err = declaration_string(&param, "", &text);
+		if (!err && !sb_append(sb, text.s))
+			err = &kc_error_nomem;
+		free(text.s);
+		if (err)
+			return err;
+	}
+	if (first && dwarf_hasattr((Dwarf_Die *)&function->die, DW_AT_prototyped) &&
+	    !sb_append(sb, "void"))
+		return &kc_error_nomem;
+	return sb_append(sb, ")") ? NULL : &kc_error_nomem;
+}
+
+/* Wrap the declarator in parentheses when a suffix would bind first. */
+static bool wrap_pointer(struct strbuf *decl, const struct kc_type *target)
+{
+	enum kc_type_kind kind = kc_type_kind(target);
+	if (!sb_prepend(decl, "*"))
+		return false;
+	if (kind == KC_TYPE_ARRAY || kind == KC_TYPE_FUNCTION)
+		return sb_prepend(decl, "(") && sb_append(decl, ")");
+	return true;
+}
+
+static struct kc_error *declaration_string(const struct kc_type *type,
+					   const char *declarator,
+					   struct strbuf *out)
+{
+	struct strbuf decl = {0}, base = {0};
+	struct kc_type cur = *type, next;
+	struct kc_error *err = NULL;
+	char buf[48];
+	if (!sb_append(&decl, declarator ? declarator : ""))
+		return &kc_error_nomem;
+	/* Each step moves one type constructor from the type to the declarator. */
+	for (int depth = 0; !err && depth < 64; depth++) {
+		enum kc_type_kind kind = kc_type_kind(&cur);
+		if (kind == KC_TYPE_POINTER) {
+			err = kc_type_target(&cur, &next);
+			if (!err && !wrap_pointer(&decl, &next))
+				err = &kc_error_nomem;
+		} else if (kind == KC_TYPE_ARRAY) {
+			uint64_t length;
+			bool complete;
+			err = kc_type_array(&cur, &next, &length, &complete);
+			if (complete)
+				snprintf(buf, sizeof(buf), "[%" PRIu64 "]", length);
+			else
+				snprintf(buf, sizeof(buf), "[]");
+			if (!err && !sb_append(&decl, buf))
+				err = &kc_error_nomem;
+		} else if (kind == KC_TYPE_FUNCTION) {
+			err = parameter_list(&cur, &decl);
+			if (!err)
+				err = kc_type_target(&cur, &next);
+		} else if (kind == KC_TYPE_QUALIFIED) {
+			err = kc_type_target(&cur, &next);
+			if (err)
+				break;
+			/* "char *const p" qualifies the pointer, "const char" the base. */
+			bool ok;
+			if (kc_type_kind(&next) == KC_TYPE_POINTER)
+				ok = (!decl.len || sb_prepend(&decl, " ")) &&
+				     sb_prepend(&decl, qualifier_word(&cur));
+			else
+				ok = sb_append(&base, qualifier_word(&cur)) &&
+				     sb_append(&base, " ");
+			if (!ok)
+				err = &kc_error_nomem;
+		} else {
+			err = base_name(&cur, &base);
+			break;
+		}
+		cur = next;
+	}
+	if (!err && (!sb_append(out, base.s ? base.s : "") ||
+		     (decl.len && (!sb_append(out, " ") || !sb_append(out, decl.s)))))
+		err = &kc_error_nomem;
+	free(decl.s);
+	free(base.s);
+	return err;
+}
+
+struct kc_error *kc_typefmt_declaration(FILE *out, const struct kc_type *type,
+					const char *declarator)
+{
+	struct strbuf sb = {0};
+	struct kc_error *err = declaration_string(type, declarator, &sb);
+	if (!err)
+		fputs(sb.s ? sb.s : "", out);
+	free(sb.s);
+	return err;
+}
+
+/* ---- definitions -------------------------------------------------------- */
+
+/*
+ * crash's "struct -o" layout: the "[offset]" right-aligned in a column as
+ * wide as the struct's size plus four, and member text at column
+ * width - 3 + 4 * depth whether or not the line has an offset.
+ */
+struct layout {
+	FILE *out;
+	unsigned flags;
+	int width;
+};
+
+static void print_line_start(const struct layout *lo, int depth,
+			     bool has_offset, uint64_t offset)
+{
+	if (!(lo->flags & KC_TYPEFMT_OFFSETS)) {
+		fprintf(lo->out, "%*s", 4 * depth, "");
+		return;
+	}
+	int column = lo->width - 3 + 4 * depth;
+	if (!has_offset) {
+		fprintf(lo->out, "%*s", column, "");
+		return;
+	}
+	char buf[48];
+	int n = snprintf(buf, sizeof(buf),
+			 lo->flags & KC_TYPEFMT_HEX ? "  [0x%" PRIx64 "]" : "  [%" PRIu64 "]",
+			 offset);
+	fprintf(lo->out, "%*s%*s", lo->width, buf,
+		column - (n > lo->width ? n : lo->width), "");
+}
+
+static bool is_anonymous_aggregate(const struct kc_type *type)
+{
+	enum kc_type_kind kind = kc_type_kind(type);
+	return (kind == KC_TYPE_STRUCT || kind == KC_TYPE_UNION) &&
+	       !kc_type_name(type);
+}
+
+static struct kc_error *print_members(const struct layout *lo,
+				      const struct kc_type *type, int depth,
+				      uint64_t base_bits);
+
+static struct kc_error *print_member(const struct layout *lo,
+				     const struct kc_member *m, int depth,
+				     uint64_t base_bits)
+{
+	uint64_t bits = base_bits + m->bit_offset;
+	if (is_anonymous_aggregate(&m->type)) {
+		/* Expanded in place, as gdb does; the closer names the member. */
+		print_line_start(lo, depth, false, 0);
+		fprintf(lo->out, "%s {\n",
+			kc_type_kind(&m->type) == KC_TYPE_UNION ? "union" : "struct");
+		struct kc_error *err = print_members(lo, &m->type, depth + 1, bits);
+		if (err)
+			return err;
+		print_line_start(lo, depth, m->name != NULL, bits / 8);
+		fprintf(lo->out, "}%s%s;\n", m->name ? " " : "", m->name ? m->name : "");
+		return NULL;
+	}
+	print_line_start(lo, depth, true, bits / 8);
+	struct kc_error *err = kc_typefmt_declaration(lo->out, &m->type,
+						      m->name ? m->name : "");
+	if (err)
+		return err;
+	if (m->bit_size)
+		fprintf(lo->out, " : %" PRIu64, m->bit_size);
+	fputs(";\n", lo->out);
+	return NULL;
+}
+
+static struct kc_error *print_members(const struct layout *lo,
+				      const struct kc_type *type, int depth,
+				      uint64_t base_bits)
+{
+	struct kc_member_iter it;
+	struct kc_member m;
+	bool done;
+	kc_member_iter_init(&it, type);
+	for (;;) {
+		struct kc_error *err = kc_member_iter_next(&it, &m, &done);
+		if (!err && !done)
+			err = print_member(lo, &m, depth, base_bits);
+		if (err || done)
+			return err;
+	}
+}
+
+static void print_size(FILE *out, unsigned flags, uint64_t size)
+{
+	if (flags & KC_TYPEFMT_HEX)
+		fprintf(out, "SIZE: 0x%" PRIx64 "\n", size);
+	else
+		fprintf(out, "SIZE: %" PRIu64 "\n", size);
+}
+
+struct kc_error *kc_typefmt_definition(FILE *out, const struct kc_type *type,
+				       unsigned flags)
+{
+	struct kc_type t = kc_type_strip(type);
+	enum kc_type_kind kind = kc_type_kind(&t);
+	uint64_t size = 0;
+	bool has_size = !kc_type_size(&t, &size) ||
+			(kind != KC_TYPE_STRUCT && kind != KC_TYPE_UNION);
+	struct kc_error *err;
+	if (kind == KC_TYPE_STRUCT || kind == KC_TYPE_UNION) {
+		char digits[32];
+		struct layout lo = {out, flags, 0};
+		lo.width = snprintf(digits, sizeof(digits),
+				    flags & KC_TYPEFMT_HEX ? "0x%" PRIx64 : "%" PRIu64,
+				    size) + 4;
+		const char *name = kc_type_name(&t);
+		fprintf(out, "%s%s%s {\n", kind == KC_TYPE_UNION ? "union" : "struct",
+			name ? " " : "", name ? name : "");
+		err = print_members(&lo, &t, 1, 0);
+		if (err)
+			return err;
+		fputs("}\n", out);
+	} else {
+		err = kc_typefmt_declaration(out, &t, "");
+		if (err)
+			return err;
+		if (kind == KC_TYPE_ENUM && kc_type_name(&t)) {
+			struct strbuf body = {0};
+			err = enum_body(&t, &body);
+			if (!err)
+				fprintf(out, " %s", body.s);
+			free(body.s);
+			if (err)
+				return err;
+		}
+		fputc('\n', out);
+	}
+	if ((flags & KC_TYPEFMT_SIZE) && has_size && kind != KC_TYPE_VOID &&
+	    kind != KC_TYPE_FUNCTION && !kc_type_size(&t, &size))
+		print_size(out, flags, size);
+	return NULL;
+}
+
+/* ---- values ------------------------------------------------------------- */
+
+/* gdb's default: runs longer than this print as "<repeats N times>". */
+#define REPEAT_THRESHOLD 10
+
+struct value_printer {
+	FILE *out;
+	const uint8_t *bytes;
+	size_t size;
+};
+
+static uint64_t load_le(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+	for (size_t i = n; i-- > 0;)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static int64_t sign_extend(uint64_t v, unsigned bits)
+{
+	if (bits >= 64)
+		return (int64_t)v;
+	uint64_t sign = (uint64_t)1 << (bits - 1);
+	v &= (sign << 1) - 1;
+	return (int64_t)((v ^ sign) - sign);
+}
+
+/* BITS bits at bit offset BIT of the buffer, little-endian numbering. */
+static uint64_t load_bits(const struct value_printer *vp, uint64_t bit,
+			  uint64_t bits)
+{
+	uint64_t v = 0;
+	for (uint64_t i = 0; i < bits && i < 64; i++) {
+		uint64_t b = bit + i;
+		if ((vp->bytes[b / 8] >> (b % 8)) & 1)
+			v |= (uint64_t)1 << i;
+	}
+	return v;
+}
+
+static void print_char_escaped(FILE *out, uint8_t c, char quote)
+{
+	switch (c) {
+	case '\n':
+		fputs("\\n", out);
+		return;
+	case '\t':
+		fputs("\\t", out);
+		return;
+	case '\\':
+		fputs("\\\\", out);
+		return;
+	}
+	if (c == (uint8_t)quote)
+		fprintf(out, "\\%c", quote);
+	else if (c >= 0x20 && c < 0x7f)
+		fputc(c, out);
+	else
+		fprintf(out, "\\%03o", c);
+}
+
+/* A char array as gdb shows it: "kc_crasher\000..." with long runs folded. */
+static void print_string(FILE *out, const uint8_t *s, size_t n)
+{
+	bool in_quote = false, any = false;
+	if (n && s[n - 1] == '\0')
+		n--; /* gdb drops the array's final NUL */
+	for (size_t i = 0; i < n;) {
+		size_t run = 1;
+		while (i + run < n && s[i + run] == s[i])
+			run++;
+		if (run > REPEAT_THRESHOLD) {
+			if (in_quote)
+				fputc('"', out);
+			fputs(any ? ", '" : "'", out);
+			print_char_escaped(out, s[i], '\'');
+			fprintf(out, "' <repeats %zu times>", run);
+			in_quote = false;
+			any = true;
+			i += run;
+			continue;
+		}
+		if (!in_quote) {
+			fputs(any ? ", \"" : "\"", out);
+			in_quote = true;
+			any = true;
+		}
+		print_char_escaped(out, s[i], '"');
+		i++;
+	}
+	if (in_quote)
+		fputc('"', out);
+	else if (!any)
+		fputs("\"\"", out);
+}
+
+static struct kc_error *print_value(const struct value_printer *vp,
+				    const struct kc_type *type, uint64_t offset,
+				    uint64_t bit_size, uint64_t bit_offset,
+				    int indent);
+
+static void print_enum(FILE *out, const struct kc_type *type, int64_t value)
+{
+	struct kc_enumerator_iter it;
+	const char *name;
+	int64_t v;
+	bool done;
+	kc_enumerator_iter_init(&it, type);
+	for (;;) {
+		struct kc_error *err = kc_enumerator_iter_next(&it, &name, &v, &done);
+		if (err) {
+			kc_error_destroy(err);
+			break;
+		}
+		if (done)
+			break;
+		if (v == value && name) {
+			fputs(name, out);
+			return;
+		}
+	}
+	fprintf(out, "%" PRId64, value);
+}
+
+static struct kc_error *print_scalar(const struct value_printer *vp,
+				     const struct kc_type *t, uint64_t offset,
+				     uint64_t bit_size, uint64_t bit_offset)
+{
+	uint64_t size;
+	struct kc_error *err = kc_type_size(t, &size);
+	if (err)
+		return err;
+	if (size > 8)
+		size = 8;
+	uint64_t raw = bit_size ? load_bits(vp, bit_offset, bit_size)
+				: load_le(vp->bytes + offset, size);
+	unsigned bits = bit_size ? (unsigned)bit_size : (unsigned)size * 8;
+	bool is_signed = kc_type_is_signed(t);
+	int64_t value = is_signed ? sign_extend(raw, bits) : (int64_t)raw;
+	switch (kc_type_kind(t)) {
+	case KC_TYPE_POINTER:
+		fprintf(vp->out, "0x%" PRIx64, raw);
+		break;
+	case KC_TYPE_BOOL:
+		fputs(raw ? "true" : "false", vp->out);
+		break;
+	case KC_TYPE_ENUM:
+		print_enum(vp->out, t, value);
+		break;
+	case KC_TYPE_CHAR:
+		fprintf(vp->out, "%" PRId64 " '", value);
+		print_char_escaped(vp->out, (uint8_t)raw, '\'');
+		fputc('\'', vp->out);
+		break;
+	case KC_TYPE_FLOAT:
+		if (size == 4) {
+			float f;
+			uint32_t u = (uint32_t)raw;
+			memcpy(&f, &u, sizeof(f));
+			fprintf(vp->out, "%g", (double)f);
+		} else {
+			double d;
+			memcpy(&d, &raw, sizeof(d));
+			fprintf(vp->out, "%g", d);
+		}
+		break;
+	default:
+		if (is_signed)
+			fprintf(vp->out, "%" PRId64, value);
+		else
+			fprintf(vp->out, "%" PRIu64, raw);
+	}
+	return NULL;
+}
+
+static struct kc_error *print_members_value(const struct value_printer *vp,
+					    const struct kc_type *t,
+					    uint64_t offset, int indent)
+{
+	struct kc_member_iter it;
+	struct kc_member m;
+	bool done, first = true;
+	kc_member_iter_init(&it, t);
+	fputs("{\n", vp->out);
+	for (;;) {
+		struct kc_error *err = kc_member_iter_next(&it, &m, &done);
+		if (err)
+			return err;
+		if (done)
+			break;
+		fprintf(vp->out, "%s%*s", first ? "" : ",\n", indent + 2, "");
+		first = false;
+		if (m.name)
+			fprintf(vp->out, "%s = ", m.name);
+		uint64_t bit = offset * 8 + m.bit_offset;
+		err = print_value(vp, &m.type, bit / 8, m.bit_size, bit, indent + 2);
+		if (err)
+			return err;
+	}
+	fprintf(vp->out, "%s%*s}", first ? "" : "\n", indent, "");
+	return NULL;
+}
+
+static bool same_bytes(const uint8_t *a, const uint8_t *b, uint64_t n)
+{
+	return memcmp(a, b, n) == 0;
+}
+
+static struct kc_error *print_array(const struct value_printer *vp,
+				    const struct kc_type *t, uint64_t offset,
+				    int indent)
+{
+	struct kc_type element;
+	uint64_t length, element_size;
+	bool complete;
+	struct kc_error *err = kc_type_array(t, &element, &length, &complete);
+	if (!err)
+		err = kc_type_size(&element, &element_size);
+	if (err)
+		return err;
+	struct kc_type stripped = kc_type_strip(&element);
+	if (kc_type_kind(&stripped) == KC_TYPE_CHAR && element_size == 1) {
+		print_string(vp->out, vp->bytes + offset, length);
+		return NULL;
+	}
+	fputc('{', vp->out);
+	for (uint64_t i = 0; i < length;) {
+		const uint8_t *p = vp->bytes + offset + i * element_size;
+		uint64_t run = 1;
+		while (i + run < length &&
+		       same_bytes(p, p + run * element_size, element_size))
+			run++;
+		if (i)
+			fputs(", ", vp->out);
+		err = print_value(vp, &element, offset + i * element_size, 0, 0,
+				  indent + 2);
+		if (err)
+			return err;
+		if (run > REPEAT_THRESHOLD) {
+			fprintf(vp->out, " <repeats %" PRIu64 " times>", run);
+			i += run;
+		} else {
+			i++;
+		}
+	}
+	fputc('}', vp->out);
+	return NULL;
+}
+
+static struct kc_error *print_value(const struct value_printer *vp,
+				    const struct kc_type *type, uint64_t offset,
+				    uint64_t bit_size, uint64_t bit_offset,
+				    int indent)
+{
+	struct kc_type t = kc_type_strip(type);
+	uint64_t size = 0;
+	enum kc_type_kind kind = kc_type_kind(&t);
+	if (kind == KC_TYPE_VOID || kind == KC_TYPE_FUNCTION) {
+		fputs("<no value>", vp->out);
+		return NULL;
+	}
+	struct kc_error *err = kc_type_size(&t, &size);
+	if (err)
+		return err;
+	if (bit_size) {
+		/* A bitfield's storage unit may reach past the struct's end. */
+		offset = bit_offset / 8;
+		size = (bit_offset % 8 + bit_size + 7) / 8;
+	}
+	if (offset > vp->size || size > vp->size - offset)
+		return kc_error_create(KC_ERR_INVALID_ARG,
+				       "value needs %" PRIu64 " bytes at offset %" PRIu64 ", have %zu",
+				       size, offset, vp->size);
+	switch (kind) {
+	case KC_TYPE_STRUCT:
+	case KC_TYPE_UNION:
+		return print_members_value(vp, &t, offset, indent);
+	case KC_TYPE_ARRAY:
+		return print_array(vp, &t, offset, indent);
+	default:
+		return print_scalar(vp, &t, offset, bit_size, bit_offset);
+	}
+}
+
+struct kc_error *kc_typefmt_value(FILE *out, const struct kc_type *type,
+				  const void *bytes, size_t size)
+{
+	struct value_printer vp = {out, bytes, size};
+	struct kc_type t = kc_type_strip(type);
+	enum kc_type_kind kind = kc_type_kind(&t);
+	if (kind == KC_TYPE_STRUCT || kind == KC_TYPE_UNION) {
+		/* crash heads a struct with its type: "struct list_head {". */
+		struct kc_error *err = kc_typefmt_declaration(out, type, "");
+		if (err)
+			return err;
+		fputc(' ', out);
+	}
+	struct kc_error *err = print_value(&vp, type, 0, 0, 0, 0);
+	if (err)
+		return err;
+	fputc('\n', out);
+	return NULL;
+}

@@ -1,0 +1,665 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of the DWARF type layer and the type/value formatter: a sample
+ * program's DWARF 4 and 5 against what this compiler says of the same
+ * types (dwarf_sample.h), then each fixture vmlinux against the layout its
+ * kernel states in VMCOREINFO, and the index cache (reuse, corruption).
+ */
+#include "harness.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dwarf.h"
+#include "dwarf_sample.h"
+#include "typefmt.h"
+#include "vmcoreinfo.h"
+
+static const char *const samples[] = {KC_DWARF_SAMPLE4, KC_DWARF_SAMPLE5};
+
+/* A per-run cache directory in the build tree, never the user's. */
+static const char *use_test_cache(void)
+{
+	static char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/dwarf-cache", kc_test_scratch_dir());
+	mkdir(dir, 0755);
+	setenv("KCRASH_CACHE_DIR", dir, 1);
+	return dir;
+}
+
+static struct kc_error *open_sample(size_t i, struct kc_dwarf **dw)
+{
+	use_test_cache();
+	return kc_dwarf_open(samples[i], NULL, 0, dw);
+}
+
+/* A string the formatter wrote, malloc'd. */
+struct capture {
+	char *text;
+	size_t len;
+	FILE *f;
+};
+
+static FILE *capture_start(struct capture *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->f = open_memstream(&c->text, &c->len);
+	return c->f;
+}
+
+static char *capture_end(struct capture *c)
+{
+	fclose(c->f);
+	return c->text;
+}
+
+#define CHECK_MEMBER(dw_type, path, expected)                                \
+	do {                                                                  \
+		struct kc_member m_;                                          \
+		struct kc_error *e_ = kc_type_member(dw_type, path, &m_);     \
+		if (e_) {                                                     \
+			CHECK_MSG(false, "%s: %s", path, kc_error_message(e_)); \
+			kc_error_destroy(e_);                                 \
+		} else {                                                      \
+			CHECK_EQ_U64(m_.offset, expected);                    \
+			CHECK_EQ_U64(m_.bit_size, 0);                         \
+		}                                                             \
+	} while (0)
+
+KC_TEST(dwarf_sample_members)
+{
+	for (size_t i = 0; i < 2; i++) {
+		struct kc_dwarf *dw;
+		struct kc_type task;
+		uint64_t size;
+		REQUIRE_OK(open_sample(i, &dw));
+		REQUIRE_OK(kc_dwarf_find_type(dw, "struct sample_task", &task));
+		REQUIRE_OK(kc_type_size(&task, &size));
+		CHECK_EQ_U64(size, sizeof(struct sample_task));
+		CHECK_EQ_U64(kc_type_kind(&task), KC_TYPE_STRUCT);
+		CHECK_MEMBER(&task, "state", offsetof(struct sample_task, state));
+		CHECK_MEMBER(&task, "thread.cpu_context.sp",
+			     offsetof(struct sample_task, thread.cpu_context.sp));
+		CHECK_MEMBER(&task, "thread.flags",
+			     offsetof(struct sample_task, thread.flags));
+		/* Through anonymous unions and structs, two deep. */
+		CHECK_MEMBER(&task, "u_int", offsetof(struct sample_task, u_int));
+		CHECK_MEMBER(&task, "u_bytes", offsetof(struct sample_task, u_bytes));
+		CHECK_MEMBER(&task, "anon_x", offsetof(struct sample_task, anon_x));
+		CHECK_MEMBER(&task, "anon_deep",
+			     offsetof(struct sample_task, anon_deep));
+		CHECK_MEMBER(&task, "comm", offsetof(struct sample_task, comm));
+		CHECK_MEMBER(&task, "matrix[2][3]",
+			     offsetof(struct sample_task, matrix[2][3]));
+		CHECK_MEMBER(&task, "inners[1].b",
+			     offsetof(struct sample_task, inners[1].b));
+		CHECK_MEMBER(&task, "u.b[3]", offsetof(struct sample_task, u.b[3]));
+		CHECK_MEMBER(&task, "tasks.prev",
+			     offsetof(struct sample_task, tasks.prev));
+		CHECK_MEMBER(&task, "flex", offsetof(struct sample_task, flex));
+		CHECK_MEMBER(&task, "d", offsetof(struct sample_task, d));
+
+		/* Arrays: dimensions, the flexible one, [0]. */
+		struct kc_member m;
+		struct kc_type element, zero;
+		uint64_t length;
+		bool complete;
+		REQUIRE_OK(kc_type_member(&task, "matrix", &m));
+		REQUIRE_OK(kc_type_array(&m.type, &element, &length, &complete));
+		CHECK_EQ_U64(length, 3);
+		CHECK(complete);
+		REQUIRE_OK(kc_type_size(&element, &size));
+		CHECK_EQ_U64(size, sizeof(((struct sample_task *)0)->matrix[0]));
+		REQUIRE_OK(kc_type_size(&m.type, &size));
+		CHECK_EQ_U64(size, sizeof(((struct sample_task *)0)->matrix));
+		REQUIRE_OK(kc_type_member(&task, "flex", &m));
+		REQUIRE_OK(kc_type_array(&m.type, &element, &length, &complete));
+		CHECK(!complete);
+		CHECK_EQ_U64(length, 0);
+		REQUIRE_OK(kc_dwarf_find_type(dw, "struct sample_zero", &zero));
+		REQUIRE_OK(kc_type_member(&zero, "data", &m));
+		REQUIRE_OK(kc_type_array(&m.type, &element, &length, &complete));
+		CHECK_EQ_U64(length, 0);
+		REQUIRE_OK(kc_type_size(&zero, &size));
+		CHECK_EQ_U64(size, sizeof(struct sample_zero));
+
+		/* Function pointers, arrays of them, unions. */
+		struct kc_type target;
+		REQUIRE_OK(kc_type_member(&task, "callback", &m));
+		CHECK_EQ_U64(kc_type_kind(&m.type), KC_TYPE_POINTER);
+		REQUIRE_OK(kc_type_target(&m.type, &target));
+		CHECK_EQ_U64(kc_type_kind(&target), KC_TYPE_FUNCTION);
+		REQUIRE_OK(kc_type_member(&task, "u", &m));
+		CHECK_EQ_U64(kc_type_kind(&m.type), KC_TYPE_UNION);
+		REQUIRE_OK(kc_type_size(&m.type, &size));
+		CHECK_EQ_U64(size, sizeof(union sample_u));
+
+		/* Errors say what was missing, in what. */
+		struct kc_error *err = kc_type_member(&task, "__state", &m);
+		CHECK(err && strcmp(kc_error_message(err),
+				    "struct sample_task has no member `__state'") == 0);
+		kc_error_destroy(err);
+		err = kc_type_member(&task, "thread.cpu_context.lr", &m);
+		CHECK(err && strstr(kc_error_message(err), "struct sample_context has no `lr'"));
+		kc_error_destroy(err);
+		err = kc_type_member(&task, "next.a", &m);
+		CHECK(err && strstr(kc_error_message(err), "do not follow pointers"));
+		kc_error_destroy(err);
+		err = kc_type_member(&task, "matrix[3]", &m);
+		CHECK(err && strstr(kc_error_message(err), "out of bounds"));
+		kc_error_destroy(err);
+		CHECK(kc_type_has_member(&task, "state"));
+		CHECK(!kc_type_has_member(&task, "__state"));
+		kc_dwarf_close(dw);
+	}
+}
+
+/* Where this compiler puts a bitfield: set it to all ones, see which bits. */
+#define BITFIELD_LAYOUT(field, first, count)                                 \
+	do {                                                                  \
+		struct sample_bits b_;                                        \
+		memset(&b_, 0, sizeof(b_));                                   \
+		b_.field = -1;                                                \
+		const uint8_t *p_ = (const uint8_t *)&b_;                     \
+		first = count = 0;                                            \
+		bool seen_ = false;                                           \
+		for (size_t i_ = 0; i_ < sizeof(b_) * 8; i_++) {              \
+			if ((p_[i_ / 8] >> (i_ % 8)) & 1) {                   \
+				if (!seen_)                                   \
+					first = i_;                           \
+				seen_ = true;                                 \
+				count++;                                      \
+			}                                                     \
+		}                                                             \
+	} while (0)
+
+KC_TEST(dwarf_sample_bitfields)
+{
+	static const char *const fields[] = {"lo", "mid", "neg", "wide", "after"};
+	for (size_t i = 0; i < 2; i++) {
+		struct kc_dwarf *dw;
+		struct kc_type bits;
+		REQUIRE_OK(open_sample(i, &dw));
+		REQUIRE_OK(kc_dwarf_find_type(dw, "struct sample_bits", &bits));
+		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++) {
+			uint64_t first = 0, count = 0;
+			switch (f) {
+			case 0: BITFIELD_LAYOUT(lo, first, count); break;
+			case 1: BITFIELD_LAYOUT(mid, first, count); break;
+			case 2: BITFIELD_LAYOUT(neg, first, count); break;
+			case 3: BITFIELD_LAYOUT(wide, first, count); break;
+			default: BITFIELD_LAYOUT(after, first, count); break;
+			}
+			struct kc_member m;
+			REQUIRE_OK(kc_type_member(&bits, fields[f], &m));
+			CHECK_MSG(m.bit_offset == first && m.bit_size == count,
+				  "%s (DWARF %zu): bits %" PRIu64 "+%" PRIu64
+				  ", compiler says %" PRIu64 "+%" PRIu64,
+				  fields[f], i + 4, m.bit_offset, m.bit_size, first, count);
+		}
+		CHECK_MEMBER(&bits, "byte", offsetof(struct sample_bits, byte));
+		kc_dwarf_close(dw);
+	}
+}
+
+KC_TEST(dwarf_sample_types)
+{
+	for (size_t i = 0; i < 2; i++) {
+		struct kc_dwarf *dw;
+		struct kc_type t, s;
+		uint64_t size;
+		int64_t value;
+		REQUIRE_OK(open_sample(i, &dw));
+		/* A typedef chain with qualifiers resolves to unsigned int. */
+		REQUIRE_OK(kc_dwarf_find_type(dw, "sample_cv_u32", &t));
+		CHECK_EQ_U64(kc_type_kind(&t), KC_TYPE_TYPEDEF);
+		s = kc_type_strip(&t);
+		CHECK_EQ_U64(kc_type_kind(&s), KC_TYPE_INT);
+		CHECK(!kc_type_is_signed(&s));
+		REQUIRE_OK(kc_type_size(&t, &size));
+		CHECK_EQ_U64(size, sizeof(sample_cv_u32));
+		/* Base types under either compiler's spelling. */
+		REQUIRE_OK(kc_dwarf_find_type(dw, "unsigned long", &t));
+		REQUIRE_OK(kc_type_size(&t, &size));
+		CHECK_EQ_U64(size, sizeof(unsigned long));
+		REQUIRE_OK(kc_dwarf_find_type(dw, "  int ", &t));
+		CHECK(kc_type_is_signed(&t));
+		/* C name spaces, and a bare struct name as crash allows. */
+		REQUIRE_OK(kc_dwarf_find_type(dw, "union sample_u", &t));
+		CHECK_EQ_U64(kc_type_kind(&t), KC_TYPE_UNION);
+		REQUIRE_OK(kc_dwarf_find_type(dw, "sample_task", &t));
+		CHECK_EQ_U64(kc_type_kind(&t), KC_TYPE_STRUCT);
+		REQUIRE_OK(kc_dwarf_find_type(dw, "enum sample_color", &t));
+		CHECK_EQ_U64(kc_type_kind(&t), KC_TYPE_ENUM);
+		struct kc_error *err = kc_dwarf_find_type(dw, "struct sample_color", &t);
+		CHECK(err && strcmp(kc_error_message(err),
+				    "no type named `struct sample_color'") == 0);
+		kc_error_destroy(err);
+		/* Enumerators, signed and unsigned, named enum or not. */
+		REQUIRE_OK(kc_dwarf_find_enumerator(dw, "SAMPLE_GREEN", &value, &t));
+		CHECK_EQ_U64(value, SAMPLE_GREEN);
+		CHECK_STR(kc_type_name(&t), "sample_color");
+		REQUIRE_OK(kc_dwarf_find_enumerator(dw, "SAMPLE_BLUE", &value, NULL));
+		CHECK_EQ_U64(value, SAMPLE_BLUE);
+		REQUIRE_OK(kc_dwarf_find_enumerator(dw, "SAMPLE_NEG", &value, NULL));
+		CHECK(value == SAMPLE_NEG);
+		REQUIRE_OK(kc_dwarf_find_enumerator(dw, "SAMPLE_ANON_B", &value, NULL));
+		CHECK_EQ_U64(value, SAMPLE_ANON_B);
+		REQUIRE_OK(kc_dwarf_find_enumerator(dw, "SAMPLE_WIDE_MAX", &value, NULL));
+		CHECK_EQ_U64(value, SAMPLE_WIDE_MAX);
+		err = kc_dwarf_find_enumerator(dw, "SAMPLE_PURPLE", &value, NULL);
+		CHECK(err && err->code == KC_ERR_LOOKUP);
+		kc_error_destroy(err);
+		/* Variables: definitions, with their types and addresses. */
+		struct kc_variable var;
+		REQUIRE_OK(kc_dwarf_find_variable(dw, "sample_task_var", &var));
+		CHECK_STR(kc_type_name(&var.type), "sample_task");
+		CHECK(var.has_address && !var.is_percpu);
+		REQUIRE_OK(kc_dwarf_find_variable(dw, "sample_static_var", &var));
+		REQUIRE_OK(kc_type_size(&var.type, &size));
+		CHECK_EQ_U64(size, sizeof(int));
+		err = kc_dwarf_find_variable(dw, "no_such_var", &var);
+		CHECK(err && strcmp(kc_error_message(err),
+				    "no variable named `no_such_var'") == 0);
+		kc_error_destroy(err);
+		kc_dwarf_close(dw);
+	}
+}
+
+static const char list_head_definition[] =
+	"struct list_head {\n"
+	"   [0] struct list_head *next;\n"
+	"   [8] struct list_head *prev;\n"
+	"}\n"
+	"SIZE: 16\n";
+
+static void check_list_head_definition(struct kc_dwarf *dw)
+{
+	struct kc_type t;
+	struct capture c;
+	REQUIRE_OK(kc_dwarf_find_type(dw, "struct list_head", &t));
+	struct kc_error *err = kc_typefmt_definition(
+		capture_start(&c), &t, KC_TYPEFMT_OFFSETS | KC_TYPEFMT_SIZE);
+	char *text = capture_end(&c);
+	CHECK(!err);
+	kc_error_destroy(err);
+	CHECK_STR(text, list_head_definition);
+	free(text);
+}
+
+KC_TEST(dwarf_sample_typefmt)
+{
+	struct kc_dwarf *dw;
+	struct kc_type task, member_type;
+	struct capture c;
+	REQUIRE_OK(open_sample(1, &dw));
+	check_list_head_definition(dw);
+	REQUIRE_OK(kc_dwarf_find_type(dw, "struct sample_task", &task));
+
+	REQUIRE_OK(kc_typefmt_definition(capture_start(&c), &task,
+					 KC_TYPEFMT_OFFSETS | KC_TYPEFMT_SIZE));
+	char *text = capture_end(&c);
+	char line[256];
+	snprintf(line, sizeof(line), "  [%zu] int (*callback)(struct sample_task *, const char *);\n",
+		 offsetof(struct sample_task, callback));
+	CHECK_MSG(strstr(text, line), "no `%s' in:\n%s", line, text);
+	CHECK(strstr(text, "] void (*handlers[2])(void);\n"));
+	CHECK(strstr(text, "] int matrix[3][4];\n"));
+	CHECK(strstr(text, "] unsigned long flex[];\n"));
+	CHECK(strstr(text, "] sample_cv_u32 cv;\n"));
+	CHECK(strstr(text, "] const char *name;\n"));
+	CHECK(strstr(text, "] enum {SAMPLE_ANON_A = 100, SAMPLE_ANON_B} anon_enum;\n"));
+	CHECK(strstr(text, "       union {\n"));
+	CHECK(strstr(text, "] union sample_u u;\n"));
+	free(text);
+
+	struct kc_member m;
+	REQUIRE_OK(kc_type_member(&task, "bits", &m));
+	member_type = m.type;
+	REQUIRE_OK(kc_typefmt_definition(capture_start(&c), &member_type,
+					 KC_TYPEFMT_OFFSETS | KC_TYPEFMT_HEX));
+	text = capture_end(&c);
+	CHECK_MSG(strstr(text, "  [0x0] unsigned int lo : 3;\n"), "%s", text);
+	free(text);
+
+	/* A value from this program's own bytes. */
+	struct sample_task value;
+	memset(&value, 0, sizeof(value));
+	value.state = -1;
+	value.thread.cpu_context.sp = 0xffff800008003f00ull;
+	strcpy(value.comm, "kc_crasher");
+	value.color = SAMPLE_GREEN;
+	value.sign = SAMPLE_NEG;
+	value.bits.lo = 5;
+	value.bits.neg = -3;
+	value.bits.wide = 0x123456789aull;
+	value.u_int = 0x41;
+	value.matrix[1][2] = 7;
+	value.next = (struct sample_inner *)(uintptr_t)0xffff000012345678ull;
+	value.flag = 1;
+	value.d = 2.5;
+	REQUIRE_OK(kc_typefmt_value(capture_start(&c), &task, &value, sizeof(value)));
+	text = capture_end(&c);
+	static const char *const expected[] = {
+		"struct sample_task {\n  state = -1,\n  thread = {\n    cpu_context = {\n",
+		"      sp = 18446603336355430144,\n",
+		"  comm = \"kc_crasher\\000\\000\\000\\000\\000\",\n",
+		"  color = SAMPLE_GREEN,\n",
+		"  sign = SAMPLE_NEG,\n",
+		"    lo = 5,\n",
+		"    neg = -3,\n",
+		"    wide = 78187493530,\n",
+		"    u_int = 65,\n",
+		"  matrix = {{0, 0, 0, 0}, {0, 0, 7, 0}, {0, 0, 0, 0}},\n",
+		"  next = 0xffff000012345678,\n",
+		"  flag = true,\n",
+		"  d = 2.5,\n",
+		"  name = 0x0,\n",
+	};
+	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++)
+		CHECK_MSG(strstr(text, expected[i]), "no `%s' in:\n%s", expected[i], text);
+	CHECK(text[strlen(text) - 2] == '}');
+	free(text);
+
+	struct kc_error *err = kc_typefmt_value(capture_start(&c), &task, &value, 8);
+	free(capture_end(&c));
+	CHECK(err && err->code == KC_ERR_INVALID_ARG);
+	kc_error_destroy(err);
+	kc_dwarf_close(dw);
+}
+
+/* ---- the index cache ---------------------------------------------------- */
+
+static char *cache_file_of(struct kc_dwarf *dw, const char *dir)
+{
+	(void)dw;
+	/* The only .idx file written for the sample: find it by build id. */
+	char *cmd = NULL, *path = NULL;
+	if (asprintf(&cmd, "eu-readelf -n '%s' | sed -n 's/.*Build ID: //p'",
+		     samples[1]) < 0)
+		return NULL;
+	FILE *p = popen(cmd, "r");
+	char id[256] = "";
+	if (p) {
+		if (!fgets(id, sizeof(id), p))
+			id[0] = '\0';
+		pclose(p);
+	}
+	free(cmd);
+	id[strcspn(id, "\n")] = '\0';
+	if (!id[0] || asprintf(&path, "%s/%s.idx", dir, id) < 0)
+		return NULL;
+	return path;
+}
+
+static void open_and_info(struct kc_dwarf_index_info *info)
+{
+	struct kc_dwarf *dw;
+	struct kc_type t;
+	uint64_t size;
+	REQUIRE_OK(kc_dwarf_open(samples[1], NULL, 0, &dw));
+	REQUIRE_OK(kc_dwarf_find_type(dw, "struct sample_task", &t));
+	REQUIRE_OK(kc_type_size(&t, &size));
+	CHECK_EQ_U64(size, sizeof(struct sample_task));
+	kc_dwarf_index_info(dw, info);
+	kc_dwarf_close(dw);
+}
+
+/* Overwrite LEN bytes at OFFSET of PATH (or truncate it to OFFSET). */
+static void damage(const char *path, long offset, const void *bytes, size_t len,
+		   bool truncate_file)
+{
+	if (truncate_file) {
+		CHECK(truncate(path, offset) == 0);
+		return;
+	}
+	FILE *f = fopen(path, "r+b");
+	REQUIRE(f);
+	fseek(f, offset, SEEK_SET);
+	fwrite(bytes, 1, len, f);
+	fclose(f);
+}
+
+KC_TEST(dwarf_cache_reuse_and_corruption)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/dwarf-cache-damage", kc_test_scratch_dir());
+	mkdir(dir, 0755);
+	setenv("KCRASH_CACHE_DIR", dir, 1);
+	char *path = cache_file_of(NULL, dir);
+	REQUIRE(path);
+	unlink(path);
+
+	struct kc_dwarf_index_info info;
+	open_and_info(&info);
+	CHECK(info.built && !info.from_cache && info.cache_written);
+	open_and_info(&info);
+	CHECK(info.from_cache && !info.cache_rejected);
+
+	/* Header damage: truncated, wrong magic, wrong build id, stale. */
+	damage(path, 100, NULL, 0, true);
+	open_and_info(&info);
+	CHECK(!info.from_cache && info.cache_rejected && info.cache_written);
+	damage(path, 0, "XXXX", 4, false);
+	open_and_info(&info);
+	CHECK(!info.from_cache && info.cache_rejected && info.cache_written);
+	damage(path, 16, "\xff\xfe", 2, false); /* build_id starts at 16 */
+	open_and_info(&info);
+	CHECK(!info.from_cache && info.cache_rejected && info.cache_written);
+	open_and_info(&info);
+	CHECK(info.from_cache && !info.cache_rejected);
+
+	/*
+	 * Entry damage the header cannot show: every entry's DIE offset
+	 * garbled. The lookup notices the DIE is not what the index says and
+	 * rebuilds.
+	 */
+	size_t len;
+	char *blob = kc_test_read_file(path, &len);
+	REQUIRE(blob);
+	uint64_t entries_offset, nr_entries32;
+	memcpy(&entries_offset, blob + 8 + 4 + 4 + 64 + 4 + 4 + 8 + 8 + 8, 8);
+	uint32_t nr_entries;
+	memcpy(&nr_entries, blob + 8 + 4 + 4 + 64 + 4, 4);
+	nr_entries32 = nr_entries;
+	for (uint64_t i = 0; i < nr_entries32; i++) {
+		uint64_t off = entries_offset + i * 24;
+		if (off + 8 <= len)
+			memset(blob + off, 0x11, 4);
+	}
+	FILE *f = fopen(path, "wb");
+	REQUIRE(f);
+	fwrite(blob, 1, len, f);
+	fclose(f);
+	free(blob);
+	open_and_info(&info);
+	CHECK(!info.from_cache && info.cache_rejected);
+
+	/* KCRASH_CACHE_DIR="" turns the cache off. */
+	unlink(path);
+	setenv("KCRASH_CACHE_DIR", "", 1);
+	open_and_info(&info);
+	CHECK(info.built && !info.cache_written);
+	CHECK(access(path, F_OK) != 0);
+	free(path);
+}
+
+/* ---- the fixtures' kernels ---------------------------------------------- */
+
+static const char *fixture_vmlinux(const char *fixture)
+{
+	char *plain = NULL;
+	if (asprintf(&plain, "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture) < 0)
+		return NULL;
+	bool have_plain = access(plain, R_OK) == 0;
+	free(plain);
+	return kc_test_fixture(fixture, have_plain ? "vmlinux" : "vmlinux.zst");
+}
+
+static struct kc_vmcoreinfo *fixture_vmcoreinfo(const char *fixture)
+{
+	const char *path = kc_test_fixture(fixture, "vmcoreinfo.txt");
+	size_t len;
+	char *text = path ? kc_test_read_file(path, &len) : NULL;
+	struct kc_vmcoreinfo *info = NULL;
+	if (text) {
+		struct kc_error *err = kc_vmcoreinfo_parse(text, len, &info);
+		CHECK(!err);
+		kc_error_destroy(err);
+	}
+	free(text);
+	return info;
+}
+
+/* KEY is "OFFSET(type.member)" etc.: the parenthesized part. */
+static bool key_argument(const char *key, const char *prefix, char *buf,
+			 size_t size)
+{
+	size_t n = strlen(prefix);
+	size_t len = strlen(key);
+	if (strncmp(key, prefix, n) != 0 || len < n + 2 || key[len - 1] != ')' ||
+	    len - n - 1 >= size)
+		return false;
+	memcpy(buf, key + n, len - n - 1);
+	buf[len - n - 1] = '\0';
+	return true;
+}
+
+static void check_vmcoreinfo_entry(struct kc_dwarf *dw, const char *fixture,
+				   const char *key, const char *value,
+				   unsigned *checked)
+{
+	char arg[256];
+	long long expected = strtoll(value, NULL, 0);
+	struct kc_type t;
+	struct kc_member m;
+	uint64_t got = 0;
+	if (key_argument(key, "SIZE(", arg, sizeof(arg))) {
+		struct kc_error *err = kc_dwarf_find_type(dw, arg, &t);
+		if (!err)
+			err = kc_type_size(&t, &got);
+		CHECK_MSG(!err && got == (uint64_t)expected, "%s: %s=%s, kcrash: %s %" PRIu64,
+			  fixture, key, value, err ? kc_error_message(err) : "", got);
+		kc_error_destroy(err);
+		++*checked;
+		return;
+	}
+	bool is_offset = key_argument(key, "OFFSET(", arg, sizeof(arg));
+	bool is_length = !is_offset && key_argument(key, "LENGTH(", arg, sizeof(arg));
+	char *dot = (is_offset || is_length) ? strchr(arg, '.') : NULL;
+	if (!dot)
+		return; /* LENGTH(mem_section) etc. are not type facts */
+	*dot = '\0';
+	struct kc_error *err = kc_dwarf_find_type(dw, arg, &t);
+	if (!err)
+		err = kc_type_member(&t, dot + 1, &m);
+	if (!err && is_offset) {
+		got = m.offset;
+	} else if (!err) {
+		struct kc_type element;
+		bool complete;
+		err = kc_type_array(&m.type, &element, &got, &complete);
+	}
+	CHECK_MSG(!err && got == (uint64_t)expected, "%s: %s=%s, kcrash: %s %" PRIu64,
+		  fixture, key, value, err ? kc_error_message(err) : "", got);
+	kc_error_destroy(err);
+	++*checked;
+}
+
+/* NUMBER(X) where X is an enumerator (NR_FREE_PAGES, PG_lru, ...). */
+static void check_vmcoreinfo_number(struct kc_dwarf *dw, const char *fixture,
+				    const char *key, const char *value,
+				    unsigned *checked)
+{
+	char arg[256];
+	int64_t got = 0;
+	if (!key_argument(key, "NUMBER(", arg, sizeof(arg)))
+		return;
+	struct kc_error *err = kc_dwarf_find_enumerator(dw, arg, &got, NULL);
+	if (err) { /* a #define, not an enumerator */
+		kc_error_destroy(err);
+		return;
+	}
+	CHECK_MSG(got == strtoll(value, NULL, 0), "%s: %s=%s, kcrash: %" PRId64,
+		  fixture, key, value, got);
+	++*checked;
+}
+
+static void check_fixture(const char *fixture)
+{
+	const char *vmlinux = fixture_vmlinux(fixture);
+	if (!vmlinux)
+		return;
+	struct kc_vmcoreinfo *info = fixture_vmcoreinfo(fixture);
+	REQUIRE(info);
+	struct kc_dwarf *dw;
+	use_test_cache();
+	REQUIRE_OK(kc_dwarf_open(vmlinux, NULL, 0, &dw));
+	unsigned checked = 0, numbers = 0;
+	for (size_t i = 0; i < info->nr_entries; i++) {
+		check_vmcoreinfo_entry(dw, fixture, info->entries[i].key,
+				       info->entries[i].value, &checked);
+		check_vmcoreinfo_number(dw, fixture, info->entries[i].key,
+					info->entries[i].value, &numbers);
+	}
+	CHECK_MSG(checked >= 60, "%s: only %u OFFSET/SIZE/LENGTH checked", fixture,
+		  checked);
+	CHECK_MSG(numbers >= 6, "%s: only %u enumerators checked", fixture, numbers);
+	kc_vmcoreinfo_destroy(info);
+
+	/* Layouts that moved between releases, found by name. */
+	struct kc_type task, module;
+	bool is_5_10 = strstr(fixture, "5.10") != NULL;
+	REQUIRE_OK(kc_dwarf_find_type(dw, "struct task_struct", &task));
+	CHECK(kc_type_has_member(&task, "__state") == !is_5_10);
+	CHECK(kc_type_has_member(&task, "state") == is_5_10);
+	CHECK(kc_type_has_member(&task, "thread.cpu_context.sp"));
+	REQUIRE_OK(kc_dwarf_find_type(dw, "struct module", &module));
+	CHECK(kc_type_has_member(&module, "core_layout.base")); /* before 6.4 */
+	CHECK(!kc_type_has_member(&module, "mem"));
+	int64_t live;
+	REQUIRE_OK(kc_dwarf_find_enumerator(dw, "MODULE_STATE_LIVE", &live, NULL));
+	CHECK_EQ_U64(live, 0);
+	REQUIRE_OK(kc_dwarf_find_enumerator(dw, "PIDTYPE_PID", &live, NULL));
+	CHECK_EQ_U64(live, 0);
+	struct kc_variable var;
+	REQUIRE_OK(kc_dwarf_find_variable(dw, "runqueues", &var));
+	CHECK(var.is_percpu);
+	CHECK_STR(kc_type_name(&var.type), "rq");
+	REQUIRE_OK(kc_dwarf_find_variable(dw, "init_task", &var));
+	CHECK(var.has_address && !var.is_percpu);
+	check_list_head_definition(dw);
+	kc_dwarf_close(dw);
+}
+
+KC_TEST(dwarf_fixture_vmcoreinfo_layout)
+{
+	for (size_t i = 0; i < kc_test_nr_fixtures; i++)
+		check_fixture(kc_test_fixture_names[i]);
+}
+
+KC_TEST(dwarf_fixture_cached_index)
+{
+	/* Uncompressed, so libdw maps it rather than inflating it. */
+	const char *vmlinux = fixture_vmlinux("arm64-5.10-4k39");
+	if (!vmlinux)
+		return;
+	use_test_cache();
+	for (int pass = 0; pass < 2; pass++) {
+		struct kc_dwarf *dw;
+		struct kc_type t;
+		struct kc_member m;
+		struct kc_dwarf_index_info info;
+		REQUIRE_OK(kc_dwarf_open(vmlinux, NULL, 0, &dw));
+		REQUIRE_OK(kc_dwarf_find_type(dw, "struct task_struct", &t));
+		REQUIRE_OK(kc_type_member(&t, "tasks", &m));
+		kc_dwarf_index_info(dw, &info);
+		/* Whatever the first pass found, the second reuses its file. */
+		CHECK(info.built);
+		if (pass == 1)
+			CHECK(info.from_cache);
+		CHECK(info.nr_entries > 10000);
+		kc_dwarf_close(dw);
+	}
+}
