@@ -21,6 +21,9 @@ struct kc_error *kc_session_open(const struct kc_session_options *opts,
 			err = &kc_error_nomem;
 			goto fail;
 		}
+		err = kc_symtab_load(opts->vmlinux_path, &session->symtab);
+		if (err)
+			goto fail;
 	}
 	if (opts->nr_dump_paths) {
 		struct kc_dump_options dump_opts = {
@@ -37,6 +40,11 @@ struct kc_error *kc_session_open(const struct kc_session_options *opts,
 			if (err)
 				goto fail;
 		}
+		/* Not fatal: physical reads and the dump's own data still work. */
+		session->mmu_error = kc_arm64_mmu_create(session->dump,
+							 session->vmcoreinfo,
+							 session->symtab,
+							 &session->mmu);
 	}
 	*ret = session;
 	return NULL;
@@ -50,10 +58,49 @@ void kc_session_destroy(struct kc_session *session)
 {
 	if (!session)
 		return;
+	kc_arm64_mmu_destroy(session->mmu);
+	kc_error_destroy(session->mmu_error);
+	kc_symtab_destroy(session->symtab);
 	kc_vmcoreinfo_destroy(session->vmcoreinfo);
 	kc_dump_close(session->dump);
 	free(session->vmlinux_path);
 	free(session);
+}
+
+struct kc_error *kc_session_mmu(struct kc_session *session,
+				struct kc_arm64_mmu **mmu)
+{
+	if (session->mmu) {
+		*mmu = session->mmu;
+		return NULL;
+	}
+	if (session->mmu_error)
+		return kc_error_create(session->mmu_error->code, "%s",
+				       kc_error_message(session->mmu_error));
+	return kc_error_create(KC_ERR_UNSUPPORTED,
+			       "virtual addresses need a dump file");
+}
+
+struct kc_error *kc_session_symbol(struct kc_session *session, const char *name,
+				   uint64_t *addr)
+{
+	const struct kc_symbol *sym = session->symtab ?
+		kc_symtab_lookup(session->symtab, name) : NULL;
+	if (sym && session->mmu && session->mmu->layout.kaslr_offset.known) {
+		*addr = sym->addr + session->mmu->layout.kaslr_offset.value;
+		return NULL;
+	}
+	if (session->vmcoreinfo) {
+		struct kc_error *err = kc_vmcoreinfo_symbol(session->vmcoreinfo,
+							    name, addr);
+		if (!err)
+			return NULL;
+		kc_error_destroy(err);
+	}
+	if (sym && !session->mmu)
+		return kc_error_create(KC_ERR_LOOKUP,
+				       "symbol %s: the KASLR offset is unknown", name);
+	return kc_error_create(KC_ERR_LOOKUP, "symbol not found: %s", name);
 }
 
 const char *kc_session_release(const struct kc_session *session)

@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "arm64/mmu.h"
 #include "error.h"
+#include "symtab.h"
 #include "vmcore/dump.h"
 #include "vmcoreinfo.h"
 
@@ -18,6 +20,10 @@ struct kc_session {
 	struct kc_dump *dump;              /* NULL when no dump was opened */
 	struct kc_vmcoreinfo *vmcoreinfo;  /* NULL when the dump has none */
 	char *vmlinux_path;                /* NULL when none was given */
+	struct kc_symtab *symtab;          /* vmlinux symbols, or NULL */
+	/* Virtual memory; NULL when it cannot be set up, and mmu_error says why. */
+	struct kc_arm64_mmu *mmu;
+	struct kc_error *mmu_error;
 	/* Non-fatal messages produced while opening, for the front end. */
 	char **open_warnings;
 	size_t nr_open_warnings;
@@ -33,6 +39,17 @@ struct kc_session_options {
 struct kc_error *kc_session_open(const struct kc_session_options *opts,
 				 struct kc_session **ret);
 void kc_session_destroy(struct kc_session *session);
+
+/* The MMU, or a copy of the reason there is none (prefixed for messages). */
+struct kc_error *kc_session_mmu(struct kc_session *session,
+				struct kc_arm64_mmu **mmu);
+
+/*
+ * The run-time address of kernel symbol NAME: the vmlinux symbol plus the
+ * KASLR offset, else VMCOREINFO's SYMBOL(NAME).
+ */
+struct kc_error *kc_session_symbol(struct kc_session *session, const char *name,
+				   uint64_t *addr);
 
 /* The kernel release: VMCOREINFO OSRELEASE, else the dump header's. */
 const char *kc_session_release(const struct kc_session *session);

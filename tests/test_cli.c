@@ -102,7 +102,7 @@ KC_TEST(cli_banner_unless_silent)
 	int rc = run(&out, &err, "-c 'help rd' '%s'", dump);
 	CHECK(rc == 0);
 	CHECK(out && strncmp(out, "kcrash ", 7) == 0);
-	CHECK(out && strstr(out, "SYNOPSIS\n  rd -p") != NULL);
+	CHECK(out && strstr(out, "SYNOPSIS\n  rd [-p|-k|-u]") != NULL);
 	free(out);
 	free(err);
 }

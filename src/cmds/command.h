@@ -35,11 +35,20 @@ extern const struct kc_command kc_cmd_help;
 extern const struct kc_command kc_cmd_quit;
 extern const struct kc_command kc_cmd_rd;
 extern const struct kc_command kc_cmd_sys;
+extern const struct kc_command kc_cmd_vtop;
+extern const struct kc_command kc_cmd_ptov;
+extern const struct kc_command kc_cmd_mach;
 
 /* Parse a number as crash does for addresses: hex, with or without 0x. */
 struct kc_error *kc_parse_hex(const char *text, uint64_t *ret);
 /* Parse a count or plain number: decimal, or hex with 0x. */
 struct kc_error *kc_parse_number(const char *text, uint64_t *ret);
+/*
+ * An address argument: hexadecimal (with or without 0x), or a kernel
+ * symbol, optionally with "+OFFSET".
+ */
+struct kc_error *kc_parse_address(struct kc_session *session, const char *text,
+				  uint64_t *ret);
 /* A usage error for CMD: "usage: <synopsis>". */
 struct kc_error *kc_usage_error(const struct kc_command *cmd);
 

@@ -97,6 +97,13 @@ static struct kc_error *cmd_help(struct kc_session *session, int argc,
 				return err;
 			continue;
 		}
+		if (strcmp(argv[i], "-m") == 0) {
+			char *mach_argv[] = {"mach", "-l", NULL};
+			struct kc_error *err = kc_cmd_mach.run(session, 2, mach_argv, out);
+			if (err)
+				return err;
+			continue;
+		}
 		const struct kc_command *cmd = kc_command_find(argv[i]);
 		if (!cmd)
 			return kc_error_create(KC_ERR_LOOKUP,
@@ -111,12 +118,14 @@ static struct kc_error *cmd_help(struct kc_session *session, int argc,
 const struct kc_command kc_cmd_help = {
 	.name = "help",
 	.summary = "list commands, describe one, or show the dump header",
-	.usage = "help [COMMAND... | -D]",
+	.usage = "help [COMMAND... | -D | -m]",
 	.help = "Without arguments, lists every command with a one-line summary.\n"
 		"help COMMAND shows its synopsis and description.\n"
 		"help -D (or -n) shows what the dump file says about itself: format,\n"
 		"compression, page size, memory ranges, the CPU register notes, every\n"
 		"header field the format has, warnings found while opening, and the\n"
-		"VMCOREINFO text.\n",
+		"VMCOREINFO text.\n"
+		"help -m shows the kernel's address-space layout with where every value\n"
+		"came from (the same as mach -l).\n",
 	.run = cmd_help,
 };

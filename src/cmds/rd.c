@@ -12,12 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../arm64/mmu.h"
+
 #define ADDR_WIDTH 16
 
 enum rd_format { RD_HEX, RD_SIGNED, RD_UNSIGNED };
 
 struct rd_request {
 	bool physical;
+	bool user;         /* -u */
 	bool ascii_only;   /* -a */
 	bool show_ascii;   /* off with -x */
 	unsigned width;    /* bytes per value */
@@ -80,8 +83,9 @@ static struct kc_error *read_memory(struct kc_session *session,
 				    const struct rd_request *req, uint64_t addr,
 				    void *buf, size_t len)
 {
-	(void)req;
-	return kc_dump_read_phys(session->dump, addr, buf, len);
+	if (req->physical)
+		return kc_dump_read_phys(session->dump, addr, buf, len);
+	return kc_arm64_read_kvirt(session->mmu, addr, buf, len);
 }
 
 static struct kc_error *display_values(struct kc_session *session,
@@ -145,7 +149,8 @@ static struct kc_error *display_ascii(struct kc_session *session,
 	return NULL;
 }
 
-static struct kc_error *parse_args(const struct kc_command *cmd, int argc,
+static struct kc_error *parse_args(struct kc_session *session,
+				   const struct kc_command *cmd, int argc,
 				   char **argv, struct rd_request *req)
 {
 	*req = (struct rd_request){.width = 8, .show_ascii = true, .count = 1};
@@ -154,6 +159,10 @@ static struct kc_error *parse_args(const struct kc_command *cmd, int argc,
 		const char *opt = argv[i];
 		if (strcmp(opt, "-p") == 0)
 			req->physical = true;
+		else if (strcmp(opt, "-k") == 0)
+			req->physical = false;
+		else if (strcmp(opt, "-u") == 0)
+			req->user = true;
 		else if (strcmp(opt, "-8") == 0)
 			req->width = 1;
 		else if (strcmp(opt, "-16") == 0)
@@ -182,7 +191,8 @@ static struct kc_error *parse_args(const struct kc_command *cmd, int argc,
 	}
 	if (i >= argc || argc - i > 2)
 		return kc_usage_error(cmd);
-	struct kc_error *err = kc_parse_hex(argv[i], &req->addr);
+	struct kc_error *err = req->physical ? kc_parse_hex(argv[i], &req->addr)
+					     : kc_parse_address(session, argv[i], &req->addr);
 	if (err)
 		return err;
 	if (i + 1 < argc) {
@@ -222,12 +232,19 @@ static struct kc_error *cmd_rd(struct kc_session *session, int argc,
 			       char **argv, FILE *out)
 {
 	struct rd_request req;
-	struct kc_error *err = parse_args(&kc_cmd_rd, argc, argv, &req);
+	struct kc_error *err = parse_args(session, &kc_cmd_rd, argc, argv, &req);
 	if (err)
 		return err;
-	if (!req.physical)
-		return kc_error_create(KC_ERR_UNSUPPORTED,
-				       "virtual addresses need page-table translation, which this build does not have yet; use rd -p for physical addresses");
+	if (!req.physical) {
+		struct kc_arm64_mmu *mmu;
+		err = kc_session_mmu(session, &mmu);
+		if (err)
+			return err;
+		if (req.user || !kc_arm64_is_kernel_addr(mmu, req.addr))
+			return kc_error_create(KC_ERR_UNSUPPORTED,
+					       "0x%llx: user addresses need a task context, which comes with task support",
+					       (unsigned long long)req.addr);
+	}
 	return req.ascii_only ? display_ascii(session, &req, out)
 			      : display_values(session, &req, out);
 }
@@ -235,17 +252,21 @@ static struct kc_error *cmd_rd(struct kc_session *session, int argc,
 const struct kc_command kc_cmd_rd = {
 	.name = "rd",
 	.summary = "read memory",
-	.usage = "rd -p [-8|-16|-32|-64] [-x] [-d|-D] [-a] [-e END] ADDR [COUNT]",
+	.usage = "rd [-p|-k|-u] [-8|-16|-32|-64] [-x] [-d|-D] [-a] [-e END] ADDR|SYMBOL [COUNT]",
 	.help = "Displays COUNT values (default 1) of memory starting at ADDR\n"
 		"(hexadecimal), in crash's layout: the address, the values, and the\n"
 		"bytes as ASCII.\n"
 		"  -p        ADDR is a physical address\n"
+		"  -k        ADDR is a kernel virtual address (the default; a symbol\n"
+		"            name, optionally +OFFSET, may stand for it)\n"
+		"  -u        ADDR is a user virtual address of the current task\n"
 		"  -8 -16 -32 -64   value size in bits (default 64)\n"
 		"  -x        no ASCII column\n"
 		"  -d / -D   signed / unsigned decimal values\n"
 		"  -a        ASCII characters up to the first unprintable one\n"
 		"  -e END    display up to END instead of COUNT values\n"
-		"A page the dump does not hold stops the display with an error that\n"
+		"Virtual addresses are translated through the kernel's page tables\n"
+		"(see vtop). A page the dump does not hold stops the display with an error that\n"
 		"names the address and why: excluded by makedumpfile's filter,\n"
 		"missing from a truncated or incomplete dump, or outside every\n"
 		"memory range of the dump.\n",

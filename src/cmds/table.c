@@ -10,6 +10,9 @@ const struct kc_command *const kc_commands[] = {
 	&kc_cmd_quit,
 	&kc_cmd_rd,
 	&kc_cmd_sys,
+	&kc_cmd_vtop,
+	&kc_cmd_ptov,
+	&kc_cmd_mach,
 };
 const size_t kc_nr_commands = sizeof(kc_commands) / sizeof(kc_commands[0]);
 
@@ -54,6 +57,36 @@ struct kc_error *kc_parse_hex(const char *text, uint64_t *ret)
 struct kc_error *kc_parse_number(const char *text, uint64_t *ret)
 {
 	return parse_base(text, 0, ret);
+}
+
+struct kc_error *kc_parse_address(struct kc_session *session, const char *text,
+				  uint64_t *ret)
+{
+	struct kc_error *err = kc_parse_hex(text, ret);
+	if (!err)
+		return NULL;
+	kc_error_destroy(err);
+	/* SYMBOL or SYMBOL+OFFSET. */
+	char name[256];
+	const char *plus = strchr(text, '+');
+	size_t len = plus ? (size_t)(plus - text) : strlen(text);
+	if (len == 0 || len >= sizeof(name))
+		return kc_error_create(KC_ERR_INVALID_ARG,
+				       "invalid address: \"%s\"", text);
+	memcpy(name, text, len);
+	name[len] = '\0';
+	uint64_t offset = 0;
+	if (plus) {
+		err = kc_parse_number(plus + 1, &offset);
+		if (err)
+			return err;
+	}
+	err = kc_session_symbol(session, name, ret);
+	if (err)
+		return kc_error_prefix(err, "\"%s\" is neither a hexadecimal address nor a known symbol",
+				       text);
+	*ret += offset;
+	return NULL;
 }
 
 struct kc_error *kc_usage_error(const struct kc_command *cmd)

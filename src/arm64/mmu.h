@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual memory of an arm64 kernel dump: the layout (layout.h), the
+ * page-table geometry (pgtable.h) and the dump's physical memory put
+ * together. Kernel addresses in the linear map and the kernel image take the
+ * kernel's own formulas (__virt_to_phys, __kimg_to_phys); everything else is
+ * walked from swapper_pg_dir, user addresses from a task's mm->pgd. Walks
+ * are remembered in a small translation cache.
+ */
+#ifndef KC_ARM64_MMU_H
+#define KC_ARM64_MMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../error.h"
+#include "../vmcore/dump.h"
+#include "layout.h"
+#include "pgtable.h"
+
+struct kc_vmcoreinfo;
+struct kc_symtab;
+
+#define KC_MMU_TLB_ENTRIES 4096
+
+struct kc_mmu_tlb_entry {
+	uint64_t root_paddr;  /* which page tables */
+	uint64_t vpage;       /* vaddr >> page shift, +1 (0 = empty) */
+	uint64_t ppage;       /* physical address of the page */
+};
+
+struct kc_arm64_mmu {
+	struct kc_dump *dump;
+	struct kc_arm64_layout layout;
+	struct kc_pgtable_geometry geo;
+	bool have_swapper;
+	uint64_t swapper_pg_dir;        /* virtual (kernel image) */
+	uint64_t swapper_pg_dir_paddr;
+	const char *swapper_source;     /* where its address came from */
+	/* Settings for tests and benchmarks. */
+	bool use_fast_paths;
+	bool use_tlb;
+	struct kc_mmu_tlb_entry *tlb;
+	uint64_t tlb_hits, tlb_misses, walks;
+};
+
+/*
+ * Build the MMU view of DUMP from its VMCOREINFO (INFO, may be NULL) and,
+ * when given, the vmlinux symbol table (for the KASLR offset and v4.9-era
+ * derivations). Fails when the page size, VA size or swapper_pg_dir cannot
+ * be known; the message says which and why.
+ */
+struct kc_error *kc_arm64_mmu_create(struct kc_dump *dump,
+				     const struct kc_vmcoreinfo *info,
+				     const struct kc_symtab *symtab,
+				     struct kc_arm64_mmu **ret);
+void kc_arm64_mmu_destroy(struct kc_arm64_mmu *mmu);
+
+/* Kernel virtual to physical; WALK (optional) gets the table walk if one was done. */
+struct kc_error *kc_arm64_kvtop(struct kc_arm64_mmu *mmu, uint64_t vaddr,
+				uint64_t *paddr);
+/* User virtual to physical through the page tables at PGD_PADDR. */
+struct kc_error *kc_arm64_uvtop(struct kc_arm64_mmu *mmu, uint64_t pgd_paddr,
+				uint64_t vaddr, uint64_t *paddr);
+/* The full walk, for vtop: from swapper_pg_dir or PGD_PADDR (when USER). */
+struct kc_error *kc_arm64_walk(struct kc_arm64_mmu *mmu, bool user,
+			       uint64_t pgd_paddr, uint64_t vaddr,
+			       struct kc_pgtable_walk *walk);
+
+/* Read LEN bytes at kernel virtual address VADDR, page by page. */
+struct kc_error *kc_arm64_read_kvirt(struct kc_arm64_mmu *mmu, uint64_t vaddr,
+				     void *buf, size_t len);
+/* Read LEN bytes at user virtual address VADDR through PGD_PADDR. */
+struct kc_error *kc_arm64_read_uvirt(struct kc_arm64_mmu *mmu,
+				     uint64_t pgd_paddr, uint64_t vaddr,
+				     void *buf, size_t len);
+/* Read a little-endian u64 at kernel virtual address VADDR. */
+struct kc_error *kc_arm64_read_u64(struct kc_arm64_mmu *mmu, uint64_t vaddr,
+				   uint64_t *value);
+
+/* The linear-map address of PADDR (ptov). */
+struct kc_error *kc_arm64_ptov(const struct kc_arm64_mmu *mmu, uint64_t paddr,
+			       uint64_t *vaddr);
+/* Whether VADDR is a kernel (TTBR1) address. */
+bool kc_arm64_is_kernel_addr(const struct kc_arm64_mmu *mmu, uint64_t vaddr);
+
+void kc_arm64_mmu_flush_tlb(struct kc_arm64_mmu *mmu);
+
+#endif

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vtop: virtual to physical, shown the way crash shows it on arm64
+ * (crash arm64.c arm64_vtop_*level_*k and arm64_translate_pte, memory.c
+ * do_vtop): the VIRTUAL/PHYSICAL pair, then the walk from the page
+ * directory with one "LEVEL: entry-address => value" line per level (entry
+ * addresses as kernel virtual addresses), the page or block, and the leaf
+ * descriptor's flags.
+ */
+#include "command.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "../arm64/mmu.h"
+
+/* crash's mkstring(CENTER|LJUST): TEXT centred in WIDTH columns. */
+static void print_centered(FILE *out, const char *text, int width)
+{
+	int len = (int)strlen(text);
+	int left = width > len ? (width - len) / 2 : 0;
+	int right = width > len ? width - len - left : 0;
+	fprintf(out, "%*s%s%*s", left, "", text, right, "");
+}
+
+static void format_size(uint64_t size, char *buf, size_t len)
+{
+	static const char *const units[] = {"KB", "MB", "GB", "TB"};
+	uint64_t value = size >> 10;
+	size_t unit = 0;
+	while (unit + 1 < sizeof(units) / sizeof(units[0]) && value >= 1024 &&
+	       value % 1024 == 0) {
+		value >>= 10;
+		unit++;
+	}
+	snprintf(buf, len, "%llu%s", (unsigned long long)value, units[unit]);
+}
+
+/* The leaf descriptor as crash's arm64_translate_pte prints it. */
+static void print_pte(FILE *out, const struct kc_pgtable_geometry *geo,
+		      uint64_t desc, int level, uint64_t paddr, bool present)
+{
+	char pte[32], phys[32], flags[256];
+	snprintf(pte, sizeof(pte), "%llx", (unsigned long long)desc);
+	snprintf(phys, sizeof(phys), "%llx", (unsigned long long)paddr);
+	int pte_width = (int)(strlen(pte) > 3 ? strlen(pte) : 3);
+	int phys_width = (int)(strlen(phys) > 8 ? strlen(phys) : 8);
+	print_centered(out, "PTE", pte_width);
+	fputs("  ", out);
+	print_centered(out, "PHYSICAL", phys_width);
+	fputs("  FLAGS\n", out);
+	unsigned f = kc_pgtable_desc_flags(geo, desc, level) & ~KC_PTE_F_TYPE_MASK;
+	if (!desc)
+		snprintf(flags, sizeof(flags), "no mapping");
+	else
+		kc_pgtable_flags_string(f, flags, sizeof(flags));
+	fprintf(out, "%*s  %*s  (%s)\n", pte_width, pte, phys_width,
+		present ? phys : "", flags);
+}
+
+/* The kernel virtual address of a page-table entry, as crash prints it. */
+static uint64_t entry_vaddr(const struct kc_arm64_mmu *mmu, uint64_t root_vaddr,
+			    uint64_t root_paddr, unsigned index,
+			    const struct kc_pgtable_entry *entry)
+{
+	if (index == 0 && entry->paddr >= root_paddr &&
+	    entry->paddr - root_paddr < (UINT64_C(1) << mmu->geo.page_shift))
+		return root_vaddr + (entry->paddr - root_paddr);
+	uint64_t vaddr;
+	if (kc_arm64_ptov(mmu, entry->paddr, &vaddr))
+		return entry->paddr; /* no linear map value: show the physical one */
+	return vaddr;
+}
+
+static void print_walk(FILE *out, const struct kc_arm64_mmu *mmu,
+		       uint64_t root_vaddr, uint64_t root_paddr,
+		       const struct kc_pgtable_walk *walk)
+{
+	fprintf(out, "PAGE DIRECTORY: %llx\n", (unsigned long long)root_vaddr);
+	for (unsigned i = 0; i < walk->nr_entries; i++) {
+		const struct kc_pgtable_entry *e = &walk->entries[i];
+		char name[8] = "";
+		for (size_t c = 0; e->name && e->name[c] && c < sizeof(name) - 1; c++)
+			name[c] = (char)toupper((unsigned char)e->name[c]);
+		fprintf(out, "   %s: %llx => %llx\n", name,
+			(unsigned long long)entry_vaddr(mmu, root_vaddr, root_paddr, i, e),
+			(unsigned long long)e->value);
+	}
+	if (walk->status != KC_PGTABLE_MAPPED)
+		return;
+	const struct kc_pgtable_entry *leaf = &walk->entries[walk->nr_entries - 1];
+	uint64_t base = walk->paddr & ~(walk->map_size - 1);
+	if (walk->is_block) {
+		char size[32];
+		format_size(walk->map_size, size, sizeof(size));
+		fprintf(out, "  PAGE: %llx  (%s)\n\n", (unsigned long long)base, size);
+	} else {
+		fprintf(out, "  PAGE: %llx\n\n", (unsigned long long)base);
+	}
+	print_pte(out, &mmu->geo, leaf->value, leaf->level, base, true);
+}
+
+static struct kc_error *vtop_one(struct kc_session *session,
+				 struct kc_arm64_mmu *mmu, uint64_t vaddr,
+				 FILE *out)
+{
+	if (!kc_arm64_is_kernel_addr(mmu, vaddr))
+		return kc_error_create(KC_ERR_UNSUPPORTED,
+				       "0x%llx is a user address: user translation needs a task context (vtop -c PID), which comes with task support",
+				       (unsigned long long)vaddr);
+	(void)session;
+	struct kc_pgtable_walk walk;
+	struct kc_error *err = kc_arm64_walk(mmu, false, 0, vaddr, &walk);
+	char phys[32];
+	if (err)
+		snprintf(phys, sizeof(phys), "(not mapped)");
+	else
+		snprintf(phys, sizeof(phys), "%llx", (unsigned long long)walk.paddr);
+	fprintf(out, "%-16s  %-16s\n%-16llx  %-16s\n\n", "VIRTUAL", "PHYSICAL",
+		(unsigned long long)vaddr, phys);
+	print_walk(out, mmu, mmu->swapper_pg_dir, mmu->swapper_pg_dir_paddr, &walk);
+	if (err) {
+		fputc('\n', out);
+		return err;
+	}
+	/* The fast paths must agree with the tables; say so if they do not. */
+	uint64_t fast;
+	struct kc_error *fast_err = kc_arm64_kvtop(mmu, vaddr, &fast);
+	if (!fast_err && fast != walk.paddr)
+		fprintf(out, "\nWARNING: the %s formula gives %llx, the page tables %llx\n",
+			kc_arm64_region_name(kc_arm64_layout_classify(&mmu->layout,
+								    walk.untagged)),
+			(unsigned long long)fast, (unsigned long long)walk.paddr);
+	kc_error_destroy(fast_err);
+	return NULL;
+}
+
+static struct kc_error *cmd_vtop(struct kc_session *session, int argc,
+				 char **argv, FILE *out)
+{
+	struct kc_arm64_mmu *mmu;
+	struct kc_error *err = kc_session_mmu(session, &mmu);
+	if (err)
+		return err;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-k") == 0)
+			continue;
+		if (strcmp(argv[i], "-u") == 0 || strcmp(argv[i], "-c") == 0)
+			return kc_error_create(KC_ERR_UNSUPPORTED,
+					       "%s: user translation needs a task context, which comes with task support",
+					       argv[i]);
+		return kc_error_create(KC_ERR_INVALID_ARG, "invalid option: %s (usage: %s)",
+				       argv[i], kc_cmd_vtop.usage);
+	}
+	if (i >= argc)
+		return kc_usage_error(&kc_cmd_vtop);
+	struct kc_error *first = NULL;
+	for (int start = i; i < argc; i++) {
+		if (i > start)
+			fputc('\n', out);
+		uint64_t vaddr;
+		err = kc_parse_address(session, argv[i], &vaddr);
+		if (!err)
+			err = vtop_one(session, mmu, vaddr, out);
+		if (err && !first)
+			first = err;
+		else
+			kc_error_destroy(err);
+	}
+	return first;
+}
+
+const struct kc_command kc_cmd_vtop = {
+	.name = "vtop",
+	.summary = "virtual to physical address translation",
+	.usage = "vtop [-k] ADDR|SYMBOL...",
+	.help = "Translates kernel virtual addresses through the page tables, from\n"
+		"swapper_pg_dir, and shows crash's arm64 vtop output: VIRTUAL and\n"
+		"PHYSICAL, the PAGE DIRECTORY, one line per level with the entry's\n"
+		"kernel virtual address and value (PGD/P4D/PUD/PMD/PTE as the kernel\n"
+		"names them for this page size and VA size), the PAGE (with the block\n"
+		"size for block mappings) and the leaf descriptor's flags. A walk that\n"
+		"stops at an invalid entry shows the levels read so far. Tagged\n"
+		"pointers (MTE/KASAN tags in the top byte) are untagged first. When\n"
+		"the linear-map or kernel-image formula disagrees with the page\n"
+		"tables, a WARNING line says so.\n",
+	.needs_dump = true,
+	.run = cmd_vtop,
+};
