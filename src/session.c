@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmds/command.h"
+#include "kernel.h"
 #include "vmcore/file.h"
 
 struct kc_error *kc_session_open(const struct kc_session_options *opts,
@@ -58,6 +59,7 @@ void kc_session_destroy(struct kc_session *session)
 {
 	if (!session)
 		return;
+	kc_kernel_state_destroy(session);
 	kc_arm64_mmu_destroy(session->mmu);
 	kc_error_destroy(session->mmu_error);
 	kc_symtab_destroy(session->symtab);

@@ -16,6 +16,9 @@
 #include "vmcore/dump.h"
 #include "vmcoreinfo.h"
 
+struct kc_dwarf;
+struct kc_kernel_state;
+
 struct kc_session {
 	struct kc_dump *dump;              /* NULL when no dump was opened */
 	struct kc_vmcoreinfo *vmcoreinfo;  /* NULL when the dump has none */
@@ -24,6 +27,10 @@ struct kc_session {
 	/* Virtual memory; NULL when it cannot be set up, and mmu_error says why. */
 	struct kc_arm64_mmu *mmu;
 	struct kc_error *mmu_error;
+	/* The vmlinux DWARF, opened on first use (kernel.h), and member cache. */
+	struct kc_dwarf *dwarf;
+	struct kc_error *dwarf_error;
+	struct kc_kernel_state *kernel_state;
 	/* Non-fatal messages produced while opening, for the front end. */
 	char **open_warnings;
 	size_t nr_open_warnings;
