@@ -36,6 +36,7 @@ static void usage(FILE *out)
 		"  -c 'CMD; CMD'  run these commands and exit\n"
 		"  -s             no banner\n"
 		"  --cache MB     size of the decompressed-page cache (default %u)\n"
+		"  --force        open even when the vmlinux does not match the dump\n"
 		"  -h, --help     this text\n"
 		"  -v, --version  print the version\n"
 		"\n"
@@ -48,6 +49,7 @@ struct cli {
 	const char *script;
 	const char *commands;
 	bool silent;
+	bool force;
 	size_t cache_bytes;
 	const char *vmlinux;
 	const char **dumps;
@@ -60,6 +62,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'v'},
 		{"cache", required_argument, NULL, 'C'},
+		{"force", no_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -85,6 +88,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			cli->cache_bytes = (size_t)(mb << 20);
 			break;
 		}
+		case 'F':
+			cli->force = true;
+			break;
 		case 'v':
 			printf("kcrash %s\n", KCRASH_VERSION);
 			exit(0);
@@ -145,6 +151,7 @@ int main(int argc, char **argv)
 		.dump_paths = cli.dumps,
 		.nr_dump_paths = cli.nr_dumps,
 		.cache_bytes = cli.cache_bytes,
+		.force = cli.force,
 	};
 	struct kc_session *session;
 	struct kc_error *err = kc_session_open(&opts, &session);
@@ -156,6 +163,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < session->dump->nr_warnings; i++)
 		fprintf(stderr, "kcrash: warning: %s\n", session->dump->warnings[i]);
+	for (size_t i = 0; i < session->nr_open_warnings; i++)
+		fprintf(stderr, "kcrash: warning: %s\n", session->open_warnings[i]);
 
 	struct kc_shell_stats stats = {0};
 	if (!cli.silent) {

@@ -9,6 +9,90 @@
 #include "kernel.h"
 #include "vmcore/file.h"
 
+/* "Linux version RELEASE ..." -> RELEASE, into BUF. */
+static void banner_release(const char *banner, char *buf, size_t len)
+{
+	static const char prefix[] = "Linux version ";
+	buf[0] = '\0';
+	if (strncmp(banner, prefix, sizeof(prefix) - 1) != 0)
+		return;
+	const char *start = banner + sizeof(prefix) - 1;
+	size_t n = strcspn(start, " ");
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, start, n);
+	buf[n] = '\0';
+}
+
+/*
+ * The vmlinux must be the kernel that crashed: compare the build id
+ * VMCOREINFO records (v5.9+), OSRELEASE with the vmlinux's own banner,
+ * and the banner in the dump's memory with the vmlinux's, byte for byte.
+ */
+static struct kc_error *check_vmlinux_matches(struct kc_session *session)
+{
+	const struct kc_symtab *symtab = session->symtab;
+	const char *path = session->vmlinux_path;
+	if (session->vmcoreinfo && symtab->build_id_len) {
+		const char *dump_id = kc_vmcoreinfo_get(session->vmcoreinfo, "BUILD-ID");
+		char vmlinux_id[129];
+		kc_symtab_build_id_hex(symtab, vmlinux_id);
+		if (dump_id && strncmp(dump_id, vmlinux_id, strlen(dump_id)) != 0)
+			return kc_error_create(KC_ERR_FORMAT,
+					       "%s does not match the dump: build id %s, the dump's kernel has %s (VMCOREINFO BUILD-ID)",
+					       path, vmlinux_id, dump_id);
+	}
+	const struct kc_symbol *sym = kc_symtab_lookup(symtab, "linux_banner");
+	char file_banner[512];
+	if (!sym || kc_symtab_read_string(symtab, sym->addr, file_banner,
+					  sizeof(file_banner)))
+		return NULL; /* nothing more to compare with */
+	char release[128];
+	banner_release(file_banner, release, sizeof(release));
+	const char *osrelease = session->vmcoreinfo ?
+		kc_vmcoreinfo_get(session->vmcoreinfo, "OSRELEASE") : NULL;
+	if (osrelease && release[0] && strcmp(osrelease, release) != 0)
+		return kc_error_create(KC_ERR_FORMAT,
+				       "%s does not match the dump: it is Linux %s, the dump's kernel is %s (VMCOREINFO OSRELEASE)",
+				       path, release, osrelease);
+	if (!session->mmu || !session->mmu->layout.kaslr_offset.known)
+		return NULL;
+	char dump_banner[512];
+	uint64_t addr = sym->addr + session->mmu->layout.kaslr_offset.value;
+	struct kc_error *err = kc_arm64_read_kvirt(session->mmu, addr, dump_banner,
+						   sizeof(dump_banner));
+	if (err) {
+		kc_error_destroy(err); /* an unreadable banner proves nothing */
+		return NULL;
+	}
+	dump_banner[sizeof(dump_banner) - 1] = '\0';
+	if (strcmp(dump_banner, file_banner) != 0)
+		return kc_error_create(KC_ERR_FORMAT,
+				       "%s does not match the dump: linux_banner differs (vmlinux: \"%.*s\", dump: \"%.*s\")",
+				       path, (int)strcspn(file_banner, "\n"), file_banner,
+				       (int)strcspn(dump_banner, "\n"), dump_banner);
+	return NULL;
+}
+
+static struct kc_error *add_open_warning(struct kc_session *session,
+					 struct kc_error *err)
+{
+	char **grown = realloc(session->open_warnings,
+			       (session->nr_open_warnings + 1) * sizeof(*grown));
+	if (!grown) {
+		kc_error_destroy(err);
+		return &kc_error_nomem;
+	}
+	session->open_warnings = grown;
+	session->open_warnings[session->nr_open_warnings] =
+		strdup(kc_error_message(err));
+	kc_error_destroy(err);
+	if (!session->open_warnings[session->nr_open_warnings])
+		return &kc_error_nomem;
+	session->nr_open_warnings++;
+	return NULL;
+}
+
 struct kc_error *kc_session_open(const struct kc_session_options *opts,
 				 struct kc_session **ret)
 {
@@ -46,6 +130,20 @@ struct kc_error *kc_session_open(const struct kc_session_options *opts,
 							 session->vmcoreinfo,
 							 session->symtab,
 							 &session->mmu);
+		if (session->symtab) {
+			err = check_vmlinux_matches(session);
+			if (err && opts->force)
+				err = add_open_warning(session,
+						       kc_error_prefix(err, "--force"));
+			else if (err) {
+				struct kc_error *hint = kc_error_create(err->code,
+					"%s (use --force to open anyway)", kc_error_message(err));
+				kc_error_destroy(err);
+				err = hint;
+			}
+			if (err)
+				goto fail;
+		}
 	}
 	*ret = session;
 	return NULL;
@@ -63,6 +161,9 @@ void kc_session_destroy(struct kc_session *session)
 	kc_arm64_mmu_destroy(session->mmu);
 	kc_error_destroy(session->mmu_error);
 	kc_symtab_destroy(session->symtab);
+	for (size_t i = 0; i < session->nr_open_warnings; i++)
+		free(session->open_warnings[i]);
+	free(session->open_warnings);
 	kc_vmcoreinfo_destroy(session->vmcoreinfo);
 	kc_dump_close(session->dump);
 	free(session->vmlinux_path);

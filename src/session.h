@@ -41,6 +41,8 @@ struct kc_session_options {
 	const char *const *dump_paths;
 	size_t nr_dump_paths;
 	size_t cache_bytes;
+	/* Open even when the vmlinux does not match the dump (a warning then). */
+	bool force;
 };
 
 struct kc_error *kc_session_open(const struct kc_session_options *opts,

@@ -272,3 +272,28 @@ void kc_symtab_build_id_hex(const struct kc_symtab *symtab, char *buf)
 	}
 	buf[2 * symtab->build_id_len] = '\0';
 }
+
+struct kc_error *kc_symtab_read_string(const struct kc_symtab *symtab,
+				       uint64_t addr, char *buf, size_t len)
+{
+	Elf *elf = symtab->elf;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr shdr;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &shdr) || !(shdr.sh_flags & SHF_ALLOC) ||
+		    shdr.sh_type == SHT_NOBITS || addr < shdr.sh_addr ||
+		    addr - shdr.sh_addr >= shdr.sh_size)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		if (!data || data->d_size != shdr.sh_size)
+			break;
+		size_t at = (size_t)(addr - shdr.sh_addr);
+		size_t n = data->d_size - at < len - 1 ? data->d_size - at : len - 1;
+		memcpy(buf, (const char *)data->d_buf + at, n);
+		buf[n] = '\0';
+		return NULL;
+	}
+	return kc_error_create(KC_ERR_LOOKUP,
+			       "%s: no section holds the contents of 0x%llx",
+			       symtab->path, (unsigned long long)addr);
+}

@@ -46,6 +46,12 @@ const struct kc_symbol *kc_symtab_lookup(const struct kc_symtab *symtab,
  */
 const struct kc_symbol *kc_symtab_lookup_addr(const struct kc_symtab *symtab,
 					      uint64_t addr);
+/*
+ * Up to LEN-1 bytes of the NUL-terminated string at link-time address ADDR,
+ * read from the vmlinux file's section contents (not the dump).
+ */
+struct kc_error *kc_symtab_read_string(const struct kc_symtab *symtab,
+				       uint64_t addr, char *buf, size_t len);
 /* The build id as lowercase hex into BUF (at least 129 bytes); "" if none. */
 void kc_symtab_build_id_hex(const struct kc_symtab *symtab, char *buf);
 

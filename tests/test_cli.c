@@ -304,7 +304,7 @@ KC_TEST(cli_man_page_covers_commands_and_options)
 	}
 	char *out = NULL, *err = NULL;
 	CHECK(kc_test_run_kcrash("--help", &out, &err) == 0);
-	static const char *const options[] = {"-i", "-c", "-s", "--cache", "--help", "--version"};
+	static const char *const options[] = {"-i", "-c", "-s", "--cache", "--force", "--help", "--version"};
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		CHECK_MSG(out && strstr(out, options[i]), "--help lacks %s", options[i]);
 		/* In roff, '-' is written '\-'. */
@@ -321,4 +321,33 @@ KC_TEST(cli_man_page_covers_commands_and_options)
 	free(out);
 	free(err);
 	free(man);
+}
+
+/* A vmlinux of another kernel is refused (exit 2) unless --force. */
+KC_TEST(cli_vmlinux_mismatch_needs_force)
+{
+	const char *vmlinux = kc_test_fixture("arm64-6.1-4k48", "vmlinux");
+	const char *other = kc_test_fixture("arm64-6.1-16k47", "vmcore.kdump-zlib");
+	const char *same = sample_dump();
+	if (!vmlinux || !other || !same)
+		return;
+	char *out = NULL, *err = NULL;
+	int rc = run(&out, &err, "-s -c sys '%s' '%s'", vmlinux, other);
+	CHECK(rc == 2);
+	CHECK(err && strstr(err, "does not match the dump") && strstr(err, "build id") &&
+	      strstr(err, "--force") && count_lines(err) == 1);
+	free(out);
+	free(err);
+	rc = run(&out, &err, "--force -s -c sys '%s' '%s'", vmlinux, other);
+	CHECK(rc == 0);
+	CHECK(err && strstr(err, "warning: --force:"));
+	CHECK(out && strstr(out, "RELEASE: 6.1.176-kcfx"));
+	free(out);
+	free(err);
+	/* The matching pair opens without a word on stderr. */
+	rc = run(&out, &err, "-s -c sys '%s' '%s'", vmlinux, same);
+	CHECK(rc == 0);
+	CHECK_STR(err, "");
+	free(out);
+	free(err);
 }
