@@ -267,9 +267,11 @@ int main(int argc, char **argv)
 	in_ci = ci && *ci && strcmp(ci, "0") != 0 && strcmp(ci, "false") != 0;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* Keep the DWARF index cache inside the build tree, not in $HOME. */
-	char cache_dir[4096];
-	snprintf(cache_dir, sizeof(cache_dir), "%s/dwarf-cache", kc_test_scratch_dir());
-	setenv("KCRASH_CACHE_DIR", cache_dir, 0);
+	char *cache_dir = NULL;
+	if (asprintf(&cache_dir, "%s/dwarf-cache", kc_test_scratch_dir()) >= 0) {
+		setenv("KCRASH_CACHE_DIR", cache_dir, 0);
+		free(cache_dir);
+	}
 	unsigned passed = 0, failed = 0, skipped = 0;
 	for (struct kc_test *t = tests_head; t; t = t->next) {
 		if (!selected(t->name, argc, argv))
