@@ -341,6 +341,90 @@ out:
 	return err;
 }
 
+/* ---- exports ------------------------------------------------------------- */
+
+/*
+ * The address and name of export I of the struct kernel_symbol array at
+ * TABLE: place-relative ints with CONFIG_HAVE_ARCH_PREL32_RELOCATIONS
+ * (v4.19+, arm64), else absolute pointers.
+ */
+static struct kc_error *read_export(struct kc_session *session, uint64_t table,
+				    uint64_t i, uint64_t entry_size, bool prel32,
+				    uint64_t *value, char *name, size_t len)
+{
+	uint64_t entry = table + i * entry_size, name_addr;
+	const char *type = "struct kernel_symbol";
+	struct kc_error *err;
+	if (prel32) {
+		const struct kc_kernel_member *v, *n;
+		uint64_t value_offset, name_offset;
+		err = kc_kernel_member(session, type, "value_offset", &v);
+		if (!err)
+			err = kc_kernel_member(session, type, "name_offset", &n);
+		if (!err)
+			err = kc_kernel_read_member(session, entry, type, "value_offset", &value_offset);
+		if (!err)
+			err = kc_kernel_read_member(session, entry, type, "name_offset", &name_offset);
+		if (err)
+			return err;
+		*value = entry + v->offset + value_offset;
+		name_addr = entry + n->offset + name_offset;
+	} else {
+		err = kc_kernel_read_member(session, entry, type, "value", value);
+		if (!err)
+			err = kc_kernel_read_member(session, entry, type, "name", &name_addr);
+		if (err)
+			return err;
+	}
+	return kc_kernel_read_string(session, name_addr, name, len);
+}
+
+/*
+ * /proc/kallsyms shows a module symbol upper-case when the module exports
+ * it, lower-case otherwise (kernel/kallsyms.c s_show); do the same.
+ */
+static struct kc_error *mark_exports(struct kc_session *session, struct kc_module *mod)
+{
+	static const char *const tables[][2] = {{"syms", "num_syms"},
+						{"gpl_syms", "num_gpl_syms"}};
+	uint64_t entry_size;
+	struct kc_error *err = kc_kernel_sizeof(session, "struct kernel_symbol", &entry_size);
+	if (err)
+		return err;
+	bool prel32 = kc_kernel_has_member(session, "struct kernel_symbol", "value_offset");
+	for (size_t i = 0; i < mod->nr_symbols; i++)
+		mod->symbols[i].type = (char)tolower(mod->symbols[i].type);
+	for (size_t t = 0; t < 2; t++) {
+		uint64_t table, count;
+		if (!kc_kernel_has_member(session, "struct module", tables[t][0]))
+			continue;
+		err = kc_kernel_read_member(session, mod->addr, "struct module", tables[t][0], &table);
+		if (!err)
+			err = kc_kernel_read_member(session, mod->addr, "struct module",
+						    tables[t][1], &count);
+		if (err)
+			return err;
+		if (count > MAX_MODULE_SYMBOLS)
+			return kc_error_create(KC_ERR_FORMAT, "module %s: %llu exports (corrupt?)",
+					       mod->name, (unsigned long long)count);
+		for (uint64_t e = 0; e < count; e++) {
+			uint64_t value;
+			char name[KSYM_NAME_LEN];
+			err = read_export(session, table, e, entry_size, prel32, &value,
+					  name, sizeof(name));
+			if (err)
+				return kc_error_prefix(err, "module %s export %llu", mod->name,
+						       (unsigned long long)e);
+			for (size_t i = 0; i < mod->nr_symbols; i++) {
+				struct kc_module_symbol *sym = &mod->symbols[i];
+				if (sym->addr == value && strcmp(sym->name, name) == 0)
+					sym->type = (char)toupper(sym->type);
+			}
+		}
+	}
+	return NULL;
+}
+
 /* ---- the list ------------------------------------------------------------ */
 
 struct walk_ctx {
@@ -370,6 +454,11 @@ static struct kc_error *read_module(struct kc_session *session, uint64_t addr,
 				       (unsigned long long)addr);
 	/* Symbols are optional: a module without them is still listed. */
 	mod->symbols_error = read_kallsyms(session, mod);
+	if (!mod->symbols_error) {
+		/* Without the exports the letters stay the typetab's. */
+		struct kc_error *e = mark_exports(session, mod);
+		kc_error_destroy(e);
+	}
 	return NULL;
 }
 

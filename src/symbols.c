@@ -40,19 +40,20 @@ static bool symbolize_vmlinux(const struct kc_session *session, uint64_t addr,
 		return false;
 	uint64_t link = addr - kaslr_offset(session);
 	uint64_t end = vmlinux_end(symtab);
-	if (link >= end)
+	if (link > end)
 		return false;
 	const struct kc_symbol *sym = kc_symtab_lookup_addr(symtab, link);
 	if (!sym)
 		return false;
+	/* Past the last symbol below _end there is nothing (but _end itself). */
 	uint64_t next = vmlinux_next(symtab, sym, end);
-	if (link >= next)
+	if (link >= next && link != sym->addr)
 		return false;
 	*ret = (struct kc_symbolized){
 		.name = sym->name,
 		.addr = sym->addr + kaslr_offset(session),
 		.offset = link - sym->addr,
-		.size = sym->size ? sym->size : next - sym->addr,
+		.size = sym->size ? sym->size : (next > sym->addr ? next - sym->addr : 0),
 		.type = sym->type,
 	};
 	return true;
