@@ -468,3 +468,182 @@ KC_TEST(mod_load_debuginfo_finds_module_types)
 	for (size_t i = 0; i < kc_test_nr_fixtures; i++)
 		check_module_types_after_load(kc_test_fixture_names[i]);
 }
+
+/* ---- the commands -------------------------------------------------------- */
+
+/* A minimal JSON syntax check: value := object | array | string | number | literal. */
+static const char *json_value(const char *p);
+
+static const char *json_space(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *json_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	for (; *p && *p != '"'; p++) {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\' && !*++p)
+			return NULL;
+	}
+	return *p == '"' ? p + 1 : NULL;
+}
+
+static const char *json_list(const char *p, char close, bool keys)
+{
+	p = json_space(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (keys) {
+			if (!(p = json_string(json_space(p))))
+				return NULL;
+			p = json_space(p);
+			if (*p++ != ':')
+				return NULL;
+		}
+		if (!(p = json_value(p)))
+			return NULL;
+		p = json_space(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const char *json_value(const char *p)
+{
+	p = json_space(p);
+	if (*p == '{')
+		return json_list(p, '}', true);
+	if (*p == '[')
+		return json_list(p, ']', false);
+	if (*p == '"')
+		return json_string(p);
+	if (strncmp(p, "null", 4) == 0 || strncmp(p, "true", 4) == 0)
+		return p + 4;
+	if (strncmp(p, "false", 5) == 0)
+		return p + 5;
+	const char *start = p;
+	if (*p == '-')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p > start ? p : NULL;
+}
+
+static int run(const char *fixture, const char *commands, char **out)
+{
+	const char *vmlinux = vmlinux_of(fixture);
+	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
+	if (!vmlinux || !dump)
+		return -1;
+	char *args = NULL, *err = NULL;
+	if (asprintf(&args, "-s -c '%s' %s %s", commands, vmlinux, dump) < 0)
+		return -1;
+	int rc = kc_test_run_kcrash(args, out, &err);
+	if (rc != 0)
+		CHECK_MSG(false, "%s: kcrash -c '%s': %d: %s", fixture, commands, rc, err ? err : "");
+	free(args);
+	free(err);
+	return rc;
+}
+
+static void check_mod_command(const char *fixture)
+{
+	char *base = kc_test_fact(fixture, "module.kcrash_testmod.base");
+	char *size = kc_test_fact(fixture, "module.kcrash_testmod.size");
+	char *out = NULL;
+	if (!base || !size || run(fixture, "mod", &out) != 0) {
+		CHECK_MSG(false, "%s: no facts or mod failed", fixture);
+		goto out;
+	}
+	/* crash 8: MODULE and TEXT_BASE centred in 16 columns, NAME and SIZE as wide as their longest value. */
+	char expected[512];
+	int width = (int)strlen(size);
+	snprintf(expected, sizeof(expected), "     MODULE       %-14s     TEXT_BASE      %*s  OBJECT FILE\n",
+		 "NAME", width < 4 ? 4 : width, "SIZE");
+	CHECK_MSG(strncmp(out, expected, strlen(expected)) == 0, "%s: header\n%s", fixture, out);
+	char *line = strchr(out, '\n');
+	unsigned long long module, text;
+	char name[64], size_text[32], rest[64];
+	CHECK(line && sscanf(line + 1, "%llx %63s %llx %31s %63[^\n]", &module, name, &text,
+			     size_text, rest) == 5);
+	CHECK_STR(name, "kcrash_testmod");
+	CHECK_EQ_U64(text, strtoull(base, NULL, 16));
+	CHECK_STR(size_text, size);
+	CHECK_STR(rest, "(not loaded)  [CONFIG_KALLSYMS]");
+	free(out);
+	out = NULL;
+	if (run(fixture, "mod --json", &out) == 0) {
+		const char *end = json_value(out);
+		CHECK_MSG(end && *json_space(end) == '\0', "%s: mod --json does not parse:\n%s",
+			  fixture, out);
+		CHECK(strstr(out, "\"name\": \"kcrash_testmod\""));
+	}
+	free(out);
+	out = NULL;
+	/* mod -S DIR finds the .ko in the fixture directory and shows its path. */
+	char *commands = NULL;
+	if (asprintf(&commands, "mod -S %s/%s; mod", kc_test_fixtures_dir(), fixture) >= 0 &&
+	    run(fixture, commands, &out) == 0)
+		CHECK_MSG(strstr(out, "/kcrash_testmod.ko\n") && !strstr(out, "(not loaded)"),
+			  "%s: mod -S:\n%s", fixture, out);
+	free(commands);
+out:
+	free(out);
+	free(base);
+	free(size);
+}
+
+KC_TEST(mod_command_columns_and_json)
+{
+	for (size_t i = 0; i < kc_test_nr_fixtures; i++)
+		check_mod_command(kc_test_fixture_names[i]);
+}
+
+static void check_sym_command(const char *fixture)
+{
+	char commands[256], *out = NULL;
+	unsigned long long describe = 0, addr;
+	if (run(fixture, "sym kcrash_describe", &out) != 0) {
+		free(out);
+		return;
+	}
+	CHECK(sscanf(out, "%llx (t) kcrash_describe [kcrash_testmod]", &describe) == 1);
+	free(out);
+	out = NULL;
+	snprintf(commands, sizeof(commands), "sym _stext; sym %llx; sym kcrash_list; sym -q kcrash_wai",
+		 describe + 0x1c);
+	if (run(fixture, commands, &out) != 0) {
+		free(out);
+		return;
+	}
+	char *lines[4] = {0};
+	size_t n = 0;
+	for (char *l = strtok(out, "\n"); l && n < 4; l = strtok(NULL, "\n"))
+		lines[n++] = l;
+	REQUIRE(n == 4);
+	char rest[256];
+	CHECK(sscanf(lines[0], "%llx (T) %255s", &addr, rest) == 2);
+	CHECK_STR(rest, "_stext");
+	char expected[256];
+	snprintf(expected, sizeof(expected), "%llx (t) kcrash_describe+0x1c [kcrash_testmod]",
+		 describe + 0x1c);
+	CHECK_STR(lines[1], expected);
+	CHECK(strstr(lines[2], " (d) kcrash_list [kcrash_testmod]") != NULL);
+	CHECK(strstr(lines[3], " (t) kcrash_wait") && strstr(lines[3], "[kcrash_testmod]"));
+	free(out);
+}
+
+KC_TEST(sym_command_formats)
+{
+	for (size_t i = 0; i < kc_test_nr_fixtures; i++)
+		check_sym_command(kc_test_fixture_names[i]);
+}
