@@ -571,8 +571,8 @@ static void check_mod_command(const char *fixture)
 		 "NAME", width < 4 ? 4 : width, "SIZE");
 	CHECK_MSG(strncmp(out, expected, strlen(expected)) == 0, "%s: header\n%s", fixture, out);
 	char *line = strchr(out, '\n');
-	unsigned long long module, text;
-	char name[64], size_text[32], rest[64];
+	unsigned long long module = 0, text = 0;
+	char name[64] = "", size_text[32] = "", rest[64] = "";
 	CHECK(line && sscanf(line + 1, "%llx %63s %llx %31s %63[^\n]", &module, name, &text,
 			     size_text, rest) == 5);
 	CHECK_STR(name, "kcrash_testmod");
