@@ -4,6 +4,7 @@
 /* elfutils' <dwarf.h>: DW_* constants (ours is "dwarf.h", found first). */
 #include <dwarf.h>
 #include <elfutils/libdwelf.h>
+#include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -80,6 +81,7 @@ struct kc_dwarf {
 	int fd;
 	Elf *elf;
 	Dwarf *dwarf; /* set up on the first lookup */
+	Dwfl *dwfl;   /* owns dwarf for a relocatable object (.ko) */
 	uint8_t build_id[64];
 	size_t build_id_len;
 	struct stat st;
@@ -189,7 +191,9 @@ void kc_dwarf_close(struct kc_dwarf *dw)
 	if (!dw)
 		return;
 	index_view_release(&dw->index);
-	if (dw->dwarf)
+	if (dw->dwfl)
+		dwfl_end(dw->dwfl);
+	else if (dw->dwarf)
 		dwarf_end(dw->dwarf);
 	if (dw->elf)
 		elf_end(dw->elf);
@@ -205,6 +209,28 @@ void kc_dwarf_index_info(const struct kc_dwarf *dw,
 	*info = dw->info;
 }
 
+/*
+ * A relocatable object's (a module .ko's) DWARF refers to .debug_str and
+ * the other sections through relocations (RELA: the bytes in place are 0),
+ * which libdw alone does not apply; libdwfl's offline mode does. DIE
+ * offsets are the same either way, so the index and its cache still hold.
+ */
+static Dwarf *relocated_dwarf(struct kc_dwarf *dw)
+{
+	static const Dwfl_Callbacks callbacks = {
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.section_address = dwfl_offline_section_address,
+	};
+	dw->dwfl = dwfl_begin(&callbacks);
+	if (!dw->dwfl)
+		return NULL;
+	Dwfl_Module *mod = dwfl_report_offline(dw->dwfl, "", dw->path, -1);
+	if (dwfl_report_end(dw->dwfl, NULL, NULL) != 0 || !mod)
+		return NULL;
+	Dwarf_Addr bias;
+	return dwfl_module_getdwarf(mod, &bias);
+}
+
 static struct kc_error *ensure_dwarf(struct kc_dwarf *dw)
 {
 	if (dw->dwarf)
@@ -213,7 +239,11 @@ static struct kc_error *ensure_dwarf(struct kc_dwarf *dw)
 		return kc_error_create(KC_ERR_UNSUPPORTED,
 				       "%s has no DWARF debug info (kcrash needs a vmlinux built with CONFIG_DEBUG_INFO)",
 					       dw->path);
-	dw->dwarf = dwarf_begin_elf(dw->elf, DWARF_C_READ, NULL);
+	GElf_Ehdr ehdr;
+	if (gelf_getehdr(dw->elf, &ehdr) && ehdr.e_type == ET_REL)
+		dw->dwarf = relocated_dwarf(dw);
+	else
+		dw->dwarf = dwarf_begin_elf(dw->elf, DWARF_C_READ, NULL);
 	if (!dw->dwarf)
 		return kc_error_create(KC_ERR_FORMAT, "%s: DWARF: %s", dw->path,
 				       dwarf_errmsg(-1));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arm64/mmu.h"
+#include "modules.h"
 #include "vmcore/file.h"
 
 struct member_entry {
@@ -76,7 +77,17 @@ struct kc_error *kc_kernel_type(struct kc_session *session, const char *type,
 	struct kc_error *err = kc_session_dwarf(session, &dwarf);
 	if (err)
 		return err;
-	return kc_dwarf_find_type(dwarf, type, ret);
+	err = kc_dwarf_find_type(dwarf, type, ret);
+	/* Not in the vmlinux: maybe in a module's debuginfo (mod -s). */
+	if (err && err->code == KC_ERR_LOOKUP && session->modules) {
+		struct kc_error *module_err = kc_modules_find_type(session, type, ret);
+		if (!module_err) {
+			kc_error_destroy(err);
+			return NULL;
+		}
+		kc_error_destroy(module_err);
+	}
+	return err;
 }
 
 static struct kc_error *grow(struct kc_kernel_state *state)
@@ -97,6 +108,54 @@ static struct kc_error *grow(struct kc_kernel_state *state)
 	state->entries = entries;
 	state->capacity = capacity;
 	return NULL;
+}
+
+/* Forget every remembered member (all are looked up again on demand). */
+static void kc_kernel_state_destroy_members(struct kc_kernel_state *state)
+{
+	for (size_t i = 0; i < state->capacity; i++) {
+		free(state->entries[i].key);
+		kc_error_destroy(state->entries[i].error);
+	}
+	free(state->entries);
+	state->entries = NULL;
+	state->capacity = state->count = 0;
+}
+
+void kc_kernel_forget_failures(struct kc_session *session)
+{
+	struct kc_kernel_state *state = session->kernel_state;
+	if (!state || !state->capacity)
+		return;
+	bool any = false;
+	for (size_t i = 0; i < state->capacity; i++) {
+		struct member_entry *e = &state->entries[i];
+		if (e->key && e->error) {
+			free(e->key);
+			kc_error_destroy(e->error);
+			memset(e, 0, sizeof(*e));
+			state->count--;
+			any = true;
+		}
+	}
+	if (!any)
+		return;
+	/* Open addressing: re-insert the rest so no probe chain is cut. */
+	struct member_entry *entries = calloc(state->capacity, sizeof(*entries));
+	if (!entries) {
+		kc_kernel_state_destroy_members(state);
+		return;
+	}
+	for (size_t i = 0; i < state->capacity; i++) {
+		if (!state->entries[i].key)
+			continue;
+		size_t slot = hash_key(state->entries[i].key) & (state->capacity - 1);
+		while (entries[slot].key)
+			slot = (slot + 1) & (state->capacity - 1);
+		entries[slot] = state->entries[i];
+	}
+	free(state->entries);
+	state->entries = entries;
 }
 
 static struct kc_error *lookup_member(struct kc_session *session,

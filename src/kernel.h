@@ -93,6 +93,12 @@ struct kc_error *kc_kernel_list_walk(struct kc_session *session, uint64_t head,
 /* Bound on list walks when the caller has no better one. */
 #define KC_KERNEL_LIST_MAX (1u << 22)
 
+/*
+ * Forget remembered failed member lookups: new debuginfo (a module's, after
+ * `mod -s`) may now have the type.
+ */
+void kc_kernel_forget_failures(struct kc_session *session);
+
 /* Free the session's kernel-object state (called by kc_session_destroy). */
 void kc_kernel_state_destroy(struct kc_session *session);
 

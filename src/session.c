@@ -7,6 +7,7 @@
 
 #include "cmds/command.h"
 #include "kernel.h"
+#include "modules.h"
 #include "vmcore/file.h"
 
 /* "Linux version RELEASE ..." -> RELEASE, into BUF. */
@@ -157,6 +158,7 @@ void kc_session_destroy(struct kc_session *session)
 {
 	if (!session)
 		return;
+	kc_modules_destroy(session);
 	kc_kernel_state_destroy(session);
 	kc_arm64_mmu_destroy(session->mmu);
 	kc_error_destroy(session->mmu_error);

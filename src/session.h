@@ -18,6 +18,7 @@
 
 struct kc_dwarf;
 struct kc_kernel_state;
+struct kc_modules;
 
 struct kc_session {
 	struct kc_dump *dump;              /* NULL when no dump was opened */
@@ -31,6 +32,8 @@ struct kc_session {
 	struct kc_dwarf *dwarf;
 	struct kc_error *dwarf_error;
 	struct kc_kernel_state *kernel_state;
+	/* Loaded modules and their symbols, read on first use (modules.h). */
+	struct kc_modules *modules;
 	/* Non-fatal messages produced while opening, for the front end. */
 	char **open_warnings;
 	size_t nr_open_warnings;
