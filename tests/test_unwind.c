@@ -615,3 +615,467 @@ KC_TEST(unwind_print_user_exception_frame)
 		  "     X0: 00000000\n");
 	free(text);
 }
+
+/* ---- the real fixtures ---- */
+
+static struct kc_session *open_fixture(const char *fixture)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
+	const char *vmlinux = access(path, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
+						      : kc_test_fixture(fixture, "vmlinux.zst");
+	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
+	if (!vmlinux || !dump)
+		return NULL;
+	struct kc_session_options opts = {
+		.vmlinux_path = vmlinux, .dump_paths = &dump, .nr_dump_paths = 1};
+	struct kc_session *session;
+	struct kc_error *err = kc_session_open(&opts, &session);
+	if (err) {
+		CHECK_MSG(false, "%s: %s", fixture, kc_error_message(err));
+		kc_error_destroy(err);
+		return NULL;
+	}
+	return session;
+}
+
+#define MAX_MODSYMS 32
+
+/* What the callbacks need: text ranges and module symbols from facts.txt. */
+struct real_ctx {
+	struct kc_session *session;
+	uint64_t kaslr;
+	uint64_t text_start, text_end;
+	uint64_t entry_start, entry_end;
+	uint64_t module_base, module_end;
+	struct {
+		uint64_t addr;
+		char name[64];
+	} modsyms[MAX_MODSYMS];
+	size_t nr_modsyms;
+};
+
+static struct kc_error *real_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct real_ctx *ctx = arg;
+	return kc_kernel_read(ctx->session, addr, buf, len);
+}
+
+static enum kc_arm64_text_kind real_text(void *arg, uint64_t addr)
+{
+	struct real_ctx *ctx = arg;
+	if (addr >= ctx->entry_start && addr < ctx->entry_end)
+		return KC_ARM64_ENTRY_TEXT;
+	if ((addr >= ctx->text_start && addr < ctx->text_end) ||
+	    (addr >= ctx->module_base && addr < ctx->module_end))
+		return KC_ARM64_TEXT;
+	return KC_ARM64_NOT_TEXT;
+}
+
+/* The function containing PC: vmlinux symbols, or the module's from facts. */
+static const char *real_function(struct real_ctx *ctx, uint64_t pc)
+{
+	if (pc >= ctx->module_base && pc < ctx->module_end) {
+		const char *best = NULL;
+		uint64_t best_addr = 0;
+		for (size_t i = 0; i < ctx->nr_modsyms; i++) {
+			if (ctx->modsyms[i].addr <= pc && ctx->modsyms[i].addr >= best_addr) {
+				best = ctx->modsyms[i].name;
+				best_addr = ctx->modsyms[i].addr;
+			}
+		}
+		return best ? best : "?";
+	}
+	const struct kc_symbol *sym =
+		kc_symtab_lookup_addr(ctx->session->symtab, pc - ctx->kaslr);
+	return sym ? sym->name : "?";
+}
+
+static bool real_symbolize(void *arg, uint64_t addr, char *name, size_t len,
+			   uint64_t *offset)
+{
+	struct real_ctx *ctx = arg;
+	if (real_text(ctx, addr) == KC_ARM64_NOT_TEXT ||
+	    (addr >= ctx->module_base && addr < ctx->module_end))
+		return false;
+	const struct kc_symbol *sym =
+		kc_symtab_lookup_addr(ctx->session->symtab, addr - ctx->kaslr);
+	if (!sym)
+		return false;
+	snprintf(name, len, "%s", sym->name);
+	*offset = addr - ctx->kaslr - sym->addr;
+	return true;
+}
+
+static void load_modsyms(struct real_ctx *ctx, const char *fixture)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s/ground-truth/facts.txt",
+		 kc_test_fixtures_dir(), fixture);
+	char *text = kc_test_read_file(path, NULL);
+	if (!text)
+		return;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char name[64];
+		uint64_t addr;
+		if (ctx->nr_modsyms < MAX_MODSYMS &&
+		    sscanf(line, "modsym.%63[^=]=%" SCNx64, name, &addr) == 2) {
+			ctx->modsyms[ctx->nr_modsyms].addr = addr;
+			snprintf(ctx->modsyms[ctx->nr_modsyms].name,
+				 sizeof(ctx->modsyms[0].name), "%s", name);
+			ctx->nr_modsyms++;
+		}
+	}
+	free(text);
+}
+
+static uint64_t fact_u64(const char *fixture, const char *key)
+{
+	char *text = kc_test_fact(fixture, key);
+	uint64_t value = text ? strtoull(text, NULL, 0) : 0;
+	if (!text)
+		CHECK_MSG(false, "%s: no fact %s", fixture, key);
+	free(text);
+	return value;
+}
+
+static uint64_t fact_hex(const char *fixture, const char *key)
+{
+	char *text = kc_test_fact(fixture, key);
+	uint64_t value = text ? strtoull(text, NULL, 16) : 0;
+	if (!text)
+		CHECK_MSG(false, "%s: no fact %s", fixture, key);
+	free(text);
+	return value;
+}
+
+static bool symbol_pair(struct kc_session *session, const char *start,
+			const char *end, uint64_t *lo, uint64_t *hi)
+{
+	struct kc_error *err = kc_kernel_symbol(session, start, lo);
+	if (!err)
+		err = kc_kernel_symbol(session, end, hi);
+	if (err) {
+		kc_error_destroy(err);
+		return false;
+	}
+	return true;
+}
+
+static bool real_ctx_init(struct real_ctx *ctx, struct kc_session *session,
+			  const char *fixture)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->session = session;
+	ctx->kaslr = session->mmu->layout.kaslr_offset.value;
+	if (!CHECK(symbol_pair(session, "_stext", "_etext", &ctx->text_start,
+			       &ctx->text_end)))
+		return false;
+	/* The exception entry text: __entry_text_* (v5.10, v6.1). */
+	if (!symbol_pair(session, "__entry_text_start", "__entry_text_end",
+			 &ctx->entry_start, &ctx->entry_end) &&
+	    !CHECK(symbol_pair(session, "__exception_text_start",
+			       "__exception_text_end", &ctx->entry_start,
+			       &ctx->entry_end)))
+		return false;
+	ctx->module_base = fact_u64(fixture, "module.kcrash_testmod.base");
+	ctx->module_end = ctx->module_base +
+			  fact_u64(fixture, "module.kcrash_testmod.size");
+	load_modsyms(ctx, fixture);
+	return true;
+}
+
+/*
+ * THREAD_SIZE: sizeof(union thread_union) from DWARF, else the arm64 rule
+ * (asm/memory.h, v5.10/v6.1, VMAP_STACK and no KASAN as in every fixture's
+ * config): THREAD_SHIFT = max(14, PAGE_SHIFT).
+ */
+static uint64_t thread_size(struct kc_session *session)
+{
+	uint64_t size;
+	struct kc_error *err = kc_kernel_sizeof(session, "union thread_union", &size);
+	if (!err)
+		return size;
+	kc_error_destroy(err);
+	uint64_t page = session->mmu->layout.page_size.value;
+	return page > 0x4000 ? page : 0x4000;
+}
+
+/*
+ * The stacks a task on CPU may use: its task stack, and CPU's IRQ stack
+ * (per-CPU irq_stack_ptr, IRQ_STACK_SIZE = THREAD_SIZE), overflow stack
+ * (per-CPU array overflow_stack, its symbol's size) and SDEI stacks when
+ * the kernel has them.
+ */
+static size_t real_stacks(struct kc_session *session, uint64_t task_stack,
+			  unsigned cpu, struct kc_arm64_stack *stacks)
+{
+	uint64_t size = thread_size(session);
+	size_t n = 0;
+	stacks[n++] = (struct kc_arm64_stack){KC_ARM64_STACK_TASK, task_stack,
+					      task_stack + size};
+	static const struct {
+		const char *var;
+		enum kc_arm64_stack_kind kind;
+	} pointers[] = {
+		{"irq_stack_ptr", KC_ARM64_STACK_IRQ},
+		{"sdei_stack_normal_ptr", KC_ARM64_STACK_SDEI_NORMAL},
+		{"sdei_stack_critical_ptr", KC_ARM64_STACK_SDEI_CRITICAL},
+	};
+	for (size_t i = 0; i < sizeof(pointers) / sizeof(pointers[0]); i++) {
+		uint64_t var, addr, base;
+		struct kc_error *err = kc_kernel_symbol(session, pointers[i].var, &var);
+		if (!err)
+			err = kc_kernel_percpu(session, var, cpu, &addr);
+		if (!err)
+			err = kc_kernel_read_u64(session, addr, &base);
+		if (err) {
+			kc_error_destroy(err);
+			continue;
+		}
+		if (base)
+			stacks[n++] = (struct kc_arm64_stack){pointers[i].kind, base,
+							      base + size};
+	}
+	const struct kc_symbol *overflow =
+		kc_symtab_lookup(session->symtab, "overflow_stack");
+	uint64_t addr;
+	if (overflow && overflow->size &&
+	    !kc_kernel_percpu(session, overflow->addr + session->mmu->layout.kaslr_offset.value,
+			      cpu, &addr))
+		stacks[n++] = (struct kc_arm64_stack){KC_ARM64_STACK_OVERFLOW, addr,
+						      addr + overflow->size};
+	return n;
+}
+
+static bool real_input(struct kc_session *session, struct real_ctx *ctx,
+		       struct kc_arm64_unwind_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	const struct kc_kernel_member *stackframe;
+	struct kc_error *err = kc_kernel_sizeof(session, "struct pt_regs",
+						&in->pt_regs_size);
+	if (!err)
+		err = kc_kernel_member(session, "struct pt_regs", "stackframe",
+				       &stackframe);
+	if (err) {
+		CHECK_MSG(false, "pt_regs layout: %s", kc_error_message(err));
+		kc_error_destroy(err);
+		return false;
+	}
+	in->pt_regs_stackframe_offset = stackframe->offset;
+	int64_t pac_mask = 0;
+	err = kc_vmcoreinfo_number(session->vmcoreinfo, "KERNELPACMASK", &pac_mask);
+	kc_error_destroy(err);
+	in->pac_mask = (uint64_t)pac_mask;
+	in->va_bits = (unsigned)(session->mmu->layout.va_bits_actual.known
+					 ? session->mmu->layout.va_bits_actual.value
+					 : session->mmu->layout.va_bits.value);
+	in->read = real_read;
+	in->text_kind = real_text;
+	in->arg = ctx;
+	return true;
+}
+
+/* The function names of panic.txt's "Call trace:", in order. */
+static size_t kernel_call_trace(const char *fixture, char names[][64], size_t max)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s/ground-truth/panic.txt",
+		 kc_test_fixtures_dir(), fixture);
+	char *text = kc_test_read_file(path, NULL);
+	if (!text)
+		return 0;
+	size_t n = 0;
+	bool in_trace = false;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (strstr(line, "Call trace:")) {
+			in_trace = true;
+			continue;
+		}
+		char name[64];
+		char *body = strchr(line, ']');
+		if (in_trace && body && n < max &&
+		    sscanf(body + 1, " %63[^+]+0x", name) == 1 && strstr(body, "+0x"))
+			snprintf(names[n++], 64, "%s", name);
+		else if (in_trace)
+			break;
+	}
+	free(text);
+	return n;
+}
+
+static void check_panic_backtrace(const char *fixture)
+{
+	struct kc_session *session = open_fixture(fixture);
+	if (!session)
+		return;
+	struct real_ctx ctx;
+	struct kc_arm64_unwind_input in;
+	if (!real_ctx_init(&ctx, session, fixture) || !real_input(session, &ctx, &in))
+		goto out;
+	int32_t pid = (int32_t)fact_u64(fixture, "crash.pid");
+	unsigned cpu = (unsigned)fact_u64(fixture, "crash.cpu");
+	const struct kc_prstatus *prstatus = NULL;
+	for (size_t i = 0; i < session->dump->nr_prstatus; i++)
+		if (session->dump->prstatus[i].pid == pid)
+			prstatus = &session->dump->prstatus[i];
+	if (!CHECK_MSG(prstatus, "%s: no NT_PRSTATUS for pid %d", fixture, pid))
+		goto out;
+	memcpy(in.regs.x, prstatus->regs, sizeof(in.regs.x));
+	in.regs.sp = prstatus->sp;
+	in.regs.pc = prstatus->pc;
+	in.regs.pstate = prstatus->pstate;
+	/* The task stack: the THREAD_SIZE-aligned block holding sp. */
+	uint64_t size = thread_size(session);
+	struct kc_arm64_stack stacks[8];
+	in.stacks = stacks;
+	in.nr_stacks = real_stacks(session, prstatus->sp & ~(size - 1), cpu, stacks);
+
+	struct kc_arm64_unwind unwind;
+	struct kc_error *err = kc_arm64_unwind(&in, &unwind);
+	if (err) {
+		CHECK_MSG(false, "%s: %s", fixture, kc_error_message(err));
+		kc_error_destroy(err);
+		goto out;
+	}
+	char expected[64][64];
+	size_t nr_expected = kernel_call_trace(fixture, expected, 64);
+	size_t kernel_panic = 0, our_panic = SIZE_MAX;
+	while (kernel_panic < nr_expected && strcmp(expected[kernel_panic], "panic"))
+		kernel_panic++;
+	CHECK_MSG(kernel_panic < nr_expected, "%s: no panic in the Call trace", fixture);
+	for (size_t i = 0; i < unwind.nr_frames && our_panic == SIZE_MAX; i++)
+		if (!strcmp(real_function(&ctx, unwind.frames[i].pc), "panic"))
+			our_panic = i;
+	/*
+	 * From panic down, the frames must be the kernel's own, in order and
+	 * nothing after (above panic the kernel was in dump_stack, we in the
+	 * crash_kexec path that saved the registers).
+	 */
+	size_t nr_common = nr_expected - kernel_panic;
+	CHECK_MSG(our_panic != SIZE_MAX && our_panic + nr_common == unwind.nr_frames,
+		  "%s: panic at frame %zu of %zu, kernel trace has %zu from panic (%s)",
+		  fixture, our_panic, unwind.nr_frames, nr_common, unwind.reason);
+	for (size_t i = 0; our_panic != SIZE_MAX && i < nr_common &&
+			   our_panic + i < unwind.nr_frames; i++) {
+		const char *ours = real_function(&ctx, unwind.frames[our_panic + i].pc);
+		CHECK_MSG(!strcmp(ours, expected[kernel_panic + i]),
+			  "%s: frame %zu is %s, the kernel's trace has %s", fixture,
+			  our_panic + i, ours, expected[kernel_panic + i]);
+	}
+	if (getenv("KC_TEST_VERBOSE")) {
+		for (size_t i = 0; i < unwind.nr_frames; i++) {
+			const struct kc_arm64_frame *f = &unwind.frames[i];
+			printf("%s #%zu [%016" PRIx64 "] %s lr %016" PRIx64 " %s%s\n",
+			       fixture, i, f->sp, real_function(&ctx, f->pc), f->lr,
+			       kc_arm64_stack_kind_name(f->stack_kind),
+			       f->is_exception_frame ? " EXCEPTION" : "");
+			if (f->is_exception_frame)
+				kc_arm64_print_exception_frame(stdout, &f->regs, f->user_mode,
+							       kc_arm64_pac_mask(in.pac_mask, in.va_bits),
+							       real_symbolize, &ctx);
+		}
+		printf("%s end: %s\n", fixture, unwind.reason);
+	}
+	/* It ends in the EL0 pt_regs at the top of the stack: write(2). */
+	CHECK_MSG(unwind.end == KC_ARM64_UNWIND_USER, "%s: end %s: %s", fixture,
+		  kc_arm64_unwind_end_name(unwind.end), unwind.reason);
+	if (unwind.nr_frames) {
+		const struct kc_arm64_frame *last = &unwind.frames[unwind.nr_frames - 1];
+		CHECK(last->is_exception_frame && last->user_mode);
+		CHECK_EQ_U64(last->regs_addr, stacks[0].high - in.pt_regs_size);
+		CHECK_EQ_U64((uint32_t)last->regs.syscallno, 64); /* __NR_write */
+		CHECK(last->regs.pc < (1ull << 48) && last->regs.sp < (1ull << 48));
+	}
+	kc_arm64_unwind_free(&unwind);
+out:
+	kc_session_destroy(session);
+}
+
+KC_TEST(unwind_fixture_panic_backtrace)
+{
+	for (size_t i = 0; i < kc_test_nr_fixtures; i++)
+		check_panic_backtrace(kc_test_fixture_names[i]);
+}
+
+static void check_kthread_backtrace(const char *fixture)
+{
+	struct kc_session *session = open_fixture(fixture);
+	if (!session)
+		return;
+	struct real_ctx ctx;
+	struct kc_arm64_unwind_input in;
+	if (!real_ctx_init(&ctx, session, fixture) || !real_input(session, &ctx, &in))
+		goto out;
+	uint64_t task = fact_hex(fixture, "testmod.kthread.task");
+	uint64_t stack = fact_hex(fixture, "testmod.kthread.stack");
+	uint64_t task_stack, fp, sp, pc;
+	struct kc_error *err = kc_kernel_read_member(session, task, "struct task_struct",
+						     "stack", &task_stack);
+	if (!err)
+		err = kc_kernel_read_member(session, task, "struct task_struct",
+					    "thread.cpu_context.fp", &fp);
+	if (!err)
+		err = kc_kernel_read_member(session, task, "struct task_struct",
+					    "thread.cpu_context.sp", &sp);
+	if (!err)
+		err = kc_kernel_read_member(session, task, "struct task_struct",
+					    "thread.cpu_context.pc", &pc);
+	if (err) {
+		CHECK_MSG(false, "%s: %s", fixture, kc_error_message(err));
+		kc_error_destroy(err);
+		goto out;
+	}
+	CHECK_EQ_U64(task_stack, stack);
+	in.regs.x[29] = fp;
+	in.regs.sp = sp;
+	in.regs.pc = pc;
+	struct kc_arm64_stack stacks[8];
+	in.stacks = stacks;
+	in.nr_stacks = real_stacks(session, stack, 0, stacks);
+	in.nr_stacks = 1; /* a sleeping task uses its task stack only */
+	struct kc_arm64_unwind unwind;
+	err = kc_arm64_unwind(&in, &unwind);
+	if (err) {
+		CHECK_MSG(false, "%s: %s", fixture, kc_error_message(err));
+		kc_error_destroy(err);
+		goto out;
+	}
+	bool saw_module = false;
+	for (size_t i = 0; i < unwind.nr_frames; i++) {
+		const char *name = real_function(&ctx, unwind.frames[i].pc);
+		if (!strncmp(name, "kcrash_wait", 11) || !strcmp(name, "kcrash_kthread_fn"))
+			saw_module = true;
+		if (getenv("KC_TEST_VERBOSE"))
+			printf("%s kthread #%zu [%016" PRIx64 "] %s\n", fixture, i,
+			       unwind.frames[i].sp, name);
+	}
+	if (getenv("KC_TEST_VERBOSE"))
+		printf("%s kthread end: %s\n", fixture, unwind.reason);
+	CHECK_MSG(saw_module, "%s: no kcrash_wait/kcrash_kthread_fn frame", fixture);
+	CHECK_MSG(unwind.end == KC_ARM64_UNWIND_FINAL, "%s: end %s: %s", fixture,
+		  kc_arm64_unwind_end_name(unwind.end), unwind.reason);
+	if (unwind.nr_frames) {
+		const struct kc_arm64_frame *last = &unwind.frames[unwind.nr_frames - 1];
+		CHECK_STR(real_function(&ctx, last->pc), "ret_from_fork");
+		/*
+		 * ret_from_fork's frame is task_pt_regs(task)->stackframe (v6.1)
+		 * or has fp 0 and is shown at task_pt_regs(task) (v5.10).
+		 */
+		uint64_t regs_at = stacks[0].high - in.pt_regs_size;
+		CHECK_MSG(last->sp == regs_at ||
+			  last->sp == regs_at + in.pt_regs_stackframe_offset,
+			  "%s: ret_from_fork at %#" PRIx64 ", pt_regs at %#" PRIx64,
+			  fixture, last->sp, regs_at);
+	}
+	kc_arm64_unwind_free(&unwind);
+out:
+	kc_session_destroy(session);
+}
+
+KC_TEST(unwind_fixture_kthread_backtrace)
+{
+	for (size_t i = 0; i < kc_test_nr_fixtures; i++)
+		check_kthread_backtrace(kc_test_fixture_names[i]);
+}
