@@ -7,6 +7,7 @@
 
 #include "cmds/command.h"
 #include "kernel.h"
+#include "tasks.h"
 #include "vmcore/file.h"
 
 struct kc_error *kc_session_open(const struct kc_session_options *opts,
@@ -59,6 +60,7 @@ void kc_session_destroy(struct kc_session *session)
 {
 	if (!session)
 		return;
+	kc_tasks_destroy(session);
 	kc_kernel_state_destroy(session);
 	kc_arm64_mmu_destroy(session->mmu);
 	kc_error_destroy(session->mmu_error);
