@@ -588,3 +588,92 @@ static void check_user_excluded(const char *fixture)
 
 KC_TEST(tasks_user_excluded_4k48) { check_user_excluded("arm64-6.1-4k48"); }
 KC_TEST(tasks_user_excluded_5_10_4k39) { check_user_excluded("arm64-5.10-4k39"); }
+
+/* The file offset of physical address PADDR in the ELF core at PATH. */
+static bool elf_offset(const char *path, uint64_t paddr, long *offset)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	uint8_t ehdr[64];
+	bool found = false;
+	if (fread(ehdr, 1, 64, f) == 64) {
+		uint64_t phoff;
+		uint16_t phentsize, phnum;
+		memcpy(&phoff, ehdr + 32, 8);
+		memcpy(&phentsize, ehdr + 54, 2);
+		memcpy(&phnum, ehdr + 56, 2);
+		for (uint16_t i = 0; i < phnum && !found; i++) {
+			uint8_t ph[56];
+			if (fseek(f, (long)(phoff + (uint64_t)i * phentsize), SEEK_SET) ||
+			    fread(ph, 1, 56, f) != 56)
+				break;
+			uint32_t type;
+			uint64_t off, pa, filesz;
+			memcpy(&type, ph, 4);
+			memcpy(&off, ph + 8, 8);
+			memcpy(&pa, ph + 24, 8);
+			memcpy(&filesz, ph + 32, 8);
+			if (type == 1 && paddr >= pa && paddr - pa < filesz) {
+				*offset = (long)(off + (paddr - pa));
+				found = true;
+			}
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * A corrupt task list (kc_sleeper's tasks.next pointing at unmapped
+ * memory) gives the tasks read so far and a WARNING, not a failure.
+ */
+KC_TEST(tasks_corrupt_list_warns)
+{
+	const char *fixture = "arm64-6.1-4k48";
+	const char *vmlinux = vmlinux_of(fixture);
+	const char *dump = kc_test_fixture(fixture, "vmcore.elf-d31.zst");
+	if (!vmlinux || !dump)
+		return;
+	struct kc_session *session = open_fixture(fixture, "vmcore.elf-d31.zst");
+	REQUIRE(session);
+	const struct kc_task_list *list;
+	REQUIRE_OK(kc_tasks(session, &list));
+	const struct kc_task *sleeper = kc_task_by_pid(list, fact_int(fixture, "user.kc_sleeper.pid"));
+	REQUIRE(sleeper);
+	const struct kc_kernel_member *tasks;
+	REQUIRE_OK(kc_kernel_member(session, "struct task_struct", "tasks", &tasks));
+	uint64_t next_paddr;
+	REQUIRE_OK(kc_arm64_kvtop(session->mmu, sleeper->task + tasks->offset, &next_paddr));
+	size_t nr_before = 0, nr_all = list->nr_tasks;
+	for (size_t i = 0; i < list->nr_tasks; i++)
+		nr_before += list->tasks[i].pid <= sleeper->pid;
+	kc_session_destroy(session);
+
+	char copy[4096], cmd[8300];
+	snprintf(copy, sizeof(copy), "%s/corrupt-tasks.elf", kc_test_scratch_dir());
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", dump, copy);
+	REQUIRE(system(cmd) == 0);
+	long offset;
+	REQUIRE(elf_offset(copy, next_paddr, &offset));
+	FILE *f = fopen(copy, "r+b");
+	REQUIRE(f);
+	uint64_t bad = UINT64_C(0xffff7fff00000000); /* no kernel mapping there */
+	CHECK(fseek(f, offset, SEEK_SET) == 0 && fwrite(&bad, 8, 1, f) == 1);
+	fclose(f);
+
+	char args[8192];
+	snprintf(args, sizeof(args), "-s -c 'ps' '%s' '%s'", vmlinux, copy);
+	char *out = NULL, *err = NULL;
+	CHECK(kc_test_run_kcrash(args, &out, &err) == 0);
+	CHECK_MSG(out && strstr(out, "WARNING: init_task.tasks") && strstr(out, "kc_sleeper"),
+		  "ps printed:\n%s\nstderr: %s", out ? out : "", err ? err : "");
+	/* The processes after kc_sleeper on the list are lost, the ones before kept. */
+	static unsigned long long rows_tasks[4096];
+	size_t rows = count_rows(out, rows_tasks, 4096);
+	CHECK_MSG(rows >= nr_before && rows < nr_all, "%zu rows, %zu up to kc_sleeper, %zu in all",
+		  rows, nr_before, nr_all);
+	free(out);
+	free(err);
+	unlink(copy);
+}
