@@ -756,7 +756,7 @@ static struct kc_error *build_list(struct kc_session *session,
 		err = fill_relations(&b);
 	}
 	if (!err) {
-		/* Sort the tasks and their RSS deltas (no longer needed) alike. */
+		/* The RSS deltas are summed by now, so only the tasks need sorting. */
 		qsort(list->tasks, list->nr_tasks, sizeof(*list->tasks), compare_tasks);
 		find_panic_task(session, list);
 	}
