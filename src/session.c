@@ -8,6 +8,7 @@
 #include "cmds/command.h"
 #include "kernel.h"
 #include "modules.h"
+#include "tasks.h"
 #include "vmcore/file.h"
 
 /* "Linux version RELEASE ..." -> RELEASE, into BUF. */
@@ -159,6 +160,7 @@ void kc_session_destroy(struct kc_session *session)
 	if (!session)
 		return;
 	kc_modules_destroy(session);
+	kc_tasks_destroy(session);
 	kc_kernel_state_destroy(session);
 	kc_arm64_mmu_destroy(session->mmu);
 	kc_error_destroy(session->mmu_error);

@@ -19,6 +19,7 @@
 struct kc_dwarf;
 struct kc_kernel_state;
 struct kc_modules;
+struct kc_task_list;
 
 struct kc_session {
 	struct kc_dump *dump;              /* NULL when no dump was opened */
@@ -34,6 +35,9 @@ struct kc_session {
 	struct kc_kernel_state *kernel_state;
 	/* Loaded modules and their symbols, read on first use (modules.h). */
 	struct kc_modules *modules;
+	/* The tasks (tasks.h), read on first use, and the current context. */
+	struct kc_task_list *task_list;
+	uint64_t context_task;             /* 0: the panic task */
 	/* Non-fatal messages produced while opening, for the front end. */
 	char **open_warnings;
 	size_t nr_open_warnings;

@@ -40,6 +40,8 @@ extern const struct kc_command kc_cmd_ptov;
 extern const struct kc_command kc_cmd_mach;
 extern const struct kc_command kc_cmd_mod;
 extern const struct kc_command kc_cmd_sym;
+extern const struct kc_command kc_cmd_ps;
+extern const struct kc_command kc_cmd_set;
 
 /* Parse a number as crash does for addresses: hex, with or without 0x. */
 struct kc_error *kc_parse_hex(const char *text, uint64_t *ret);

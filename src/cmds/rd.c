@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../arm64/mmu.h"
+#include "../tasks.h"
 
 #define ADDR_WIDTH 16
 
@@ -20,7 +21,8 @@ enum rd_format { RD_HEX, RD_SIGNED, RD_UNSIGNED };
 
 struct rd_request {
 	bool physical;
-	bool user;         /* -u */
+	bool user;         /* -u, or an address below the kernel's half */
+	uint64_t pgd_paddr; /* the context's user page tables, when user */
 	bool ascii_only;   /* -a */
 	bool show_ascii;   /* off with -x */
 	unsigned width;    /* bytes per value */
@@ -85,6 +87,8 @@ static struct kc_error *read_memory(struct kc_session *session,
 {
 	if (req->physical)
 		return kc_dump_read_phys(session->dump, addr, buf, len);
+	if (req->user)
+		return kc_arm64_read_uvirt(session->mmu, req->pgd_paddr, addr, buf, len);
 	return kc_arm64_read_kvirt(session->mmu, addr, buf, len);
 }
 
@@ -240,10 +244,18 @@ static struct kc_error *cmd_rd(struct kc_session *session, int argc,
 		err = kc_session_mmu(session, &mmu);
 		if (err)
 			return err;
-		if (req.user || !kc_arm64_is_kernel_addr(mmu, req.addr))
-			return kc_error_create(KC_ERR_UNSUPPORTED,
-					       "0x%llx: user addresses need a task context, which comes with task support",
-					       (unsigned long long)req.addr);
+		if (!kc_arm64_is_kernel_addr(mmu, req.addr))
+			req.user = true;
+		if (req.user) {
+			const struct kc_task *task;
+			uint64_t pgd;
+			err = kc_session_context(session, &task);
+			if (!err)
+				err = kc_task_pgd(session, task, &pgd, &req.pgd_paddr);
+			if (err)
+				return kc_error_prefix(err, "user address 0x%llx",
+						       (unsigned long long)req.addr);
+		}
 	}
 	return req.ascii_only ? display_ascii(session, &req, out)
 			      : display_values(session, &req, out);
@@ -259,7 +271,9 @@ const struct kc_command kc_cmd_rd = {
 		"  -p        ADDR is a physical address\n"
 		"  -k        ADDR is a kernel virtual address (the default; a symbol\n"
 		"            name, optionally +OFFSET, may stand for it)\n"
-		"  -u        ADDR is a user virtual address of the current task\n"
+		"  -u        ADDR is a user virtual address of the current context\n"
+		"            (see set; addresses below the kernel's half are user\n"
+		"            addresses without -u too)\n"
 		"  -8 -16 -32 -64   value size in bits (default 64)\n"
 		"  -x        no ASCII column\n"
 		"  -d / -D   signed / unsigned decimal values\n"

@@ -15,6 +15,8 @@ const struct kc_command *const kc_commands[] = {
 	&kc_cmd_mach,
 	&kc_cmd_mod,
 	&kc_cmd_sym,
+	&kc_cmd_ps,
+	&kc_cmd_set,
 };
 const size_t kc_nr_commands = sizeof(kc_commands) / sizeof(kc_commands[0]);
 

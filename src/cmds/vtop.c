@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../arm64/mmu.h"
+#include "../tasks.h"
 
 /* crash's mkstring(CENTER|LJUST): TEXT centred in WIDTH columns. */
 static void print_centered(FILE *out, const char *text, int width)
@@ -100,17 +101,42 @@ static void print_walk(FILE *out, const struct kc_arm64_mmu *mmu,
 	print_pte(out, &mmu->geo, leaf->value, leaf->level, base, true);
 }
 
+/* Which page tables a request walks: the kernel's, or a task's user ones. */
+struct vtop_space {
+	bool user;           /* translate through PGD_PADDR */
+	bool force_kernel;   /* -k */
+	const struct kc_task *task;
+	uint64_t pgd;        /* mm->pgd (kernel virtual) */
+	uint64_t pgd_paddr;
+};
+
+static struct kc_error *user_space(struct kc_session *session, struct vtop_space *space)
+{
+	if (space->task)
+		return NULL;
+	struct kc_error *err = kc_session_context(session, &space->task);
+	if (!err)
+		err = kc_task_pgd(session, space->task, &space->pgd, &space->pgd_paddr);
+	if (err)
+		space->task = NULL;
+	return err;
+}
+
 static struct kc_error *vtop_one(struct kc_session *session,
 				 struct kc_arm64_mmu *mmu, uint64_t vaddr,
-				 FILE *out)
+				 struct vtop_space *space, FILE *out)
 {
-	if (!kc_arm64_is_kernel_addr(mmu, vaddr))
-		return kc_error_create(KC_ERR_UNSUPPORTED,
-				       "0x%llx is a user address: user translation needs a task context (vtop -c PID), which comes with task support",
-				       (unsigned long long)vaddr);
-	(void)session;
+	bool user = space->user || (!space->force_kernel &&
+				    !kc_arm64_is_kernel_addr(mmu, vaddr));
+	if (user) {
+		struct kc_error *err = user_space(session, space);
+		if (err)
+			return kc_error_prefix(err, "user address 0x%llx",
+					       (unsigned long long)vaddr);
+	}
 	struct kc_pgtable_walk walk;
-	struct kc_error *err = kc_arm64_walk(mmu, false, 0, vaddr, &walk);
+	struct kc_error *err = kc_arm64_walk(mmu, user, user ? space->pgd_paddr : 0,
+					     vaddr, &walk);
 	char phys[32];
 	if (err)
 		snprintf(phys, sizeof(phys), "(not mapped)");
@@ -118,11 +144,16 @@ static struct kc_error *vtop_one(struct kc_session *session,
 		snprintf(phys, sizeof(phys), "%llx", (unsigned long long)walk.paddr);
 	fprintf(out, "%-16s  %-16s\n%-16llx  %-16s\n\n", "VIRTUAL", "PHYSICAL",
 		(unsigned long long)vaddr, phys);
-	print_walk(out, mmu, mmu->swapper_pg_dir, mmu->swapper_pg_dir_paddr, &walk);
+	if (user)
+		print_walk(out, mmu, space->pgd, space->pgd_paddr, &walk);
+	else
+		print_walk(out, mmu, mmu->swapper_pg_dir, mmu->swapper_pg_dir_paddr, &walk);
 	if (err) {
 		fputc('\n', out);
 		return err;
 	}
+	if (user)
+		return NULL;
 	/* The fast paths must agree with the tables; say so if they do not. */
 	uint64_t fast;
 	struct kc_error *fast_err = kc_arm64_kvtop(mmu, vaddr, &fast);
@@ -142,17 +173,28 @@ static struct kc_error *cmd_vtop(struct kc_session *session, int argc,
 	struct kc_error *err = kc_session_mmu(session, &mmu);
 	if (err)
 		return err;
+	struct vtop_space space = {0};
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-k") == 0)
-			continue;
-		if (strcmp(argv[i], "-u") == 0 || strcmp(argv[i], "-c") == 0)
-			return kc_error_create(KC_ERR_UNSUPPORTED,
-					       "%s: user translation needs a task context, which comes with task support",
-					       argv[i]);
-		return kc_error_create(KC_ERR_INVALID_ARG, "invalid option: %s (usage: %s)",
-				       argv[i], kc_cmd_vtop.usage);
+		if (strcmp(argv[i], "-k") == 0) {
+			space.force_kernel = true;
+		} else if (strcmp(argv[i], "-u") == 0) {
+			space.user = true;
+		} else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			err = kc_task_lookup(session, argv[++i], &space.task);
+			if (!err)
+				err = kc_task_pgd(session, space.task, &space.pgd,
+						  &space.pgd_paddr);
+			if (err)
+				return err;
+			space.user = true;
+		} else {
+			return kc_error_create(KC_ERR_INVALID_ARG, "invalid option: %s (usage: %s)",
+					       argv[i], kc_cmd_vtop.usage);
+		}
 	}
+	if (space.user && space.force_kernel)
+		return kc_error_create(KC_ERR_INVALID_ARG, "-k and -u/-c are mutually exclusive");
 	if (i >= argc)
 		return kc_usage_error(&kc_cmd_vtop);
 	struct kc_error *first = NULL;
@@ -162,7 +204,7 @@ static struct kc_error *cmd_vtop(struct kc_session *session, int argc,
 		uint64_t vaddr;
 		err = kc_parse_address(session, argv[i], &vaddr);
 		if (!err)
-			err = vtop_one(session, mmu, vaddr, out);
+			err = vtop_one(session, mmu, vaddr, &space, out);
 		if (err && !first)
 			first = err;
 		else
@@ -174,7 +216,7 @@ static struct kc_error *cmd_vtop(struct kc_session *session, int argc,
 const struct kc_command kc_cmd_vtop = {
 	.name = "vtop",
 	.summary = "virtual to physical address translation",
-	.usage = "vtop [-k] ADDR|SYMBOL...",
+	.usage = "vtop [-k|-u|-c PID|TASK] ADDR|SYMBOL...",
 	.help = "Translates kernel virtual addresses through the page tables, from\n"
 		"swapper_pg_dir, and shows crash's arm64 vtop output: VIRTUAL and\n"
 		"PHYSICAL, the PAGE DIRECTORY, one line per level with the entry's\n"
@@ -184,7 +226,15 @@ const struct kc_command kc_cmd_vtop = {
 		"stops at an invalid entry shows the levels read so far. Tagged\n"
 		"pointers (MTE/KASAN tags in the top byte) are untagged first. When\n"
 		"the linear-map or kernel-image formula disagrees with the page\n"
-		"tables, a WARNING line says so.\n",
+		"tables, a WARNING line says so.\n"
+		"  -k        ADDR is a kernel address\n"
+		"  -u        ADDR is a user address of the current context (see set);\n"
+		"            addresses below the kernel's half are taken as user ones\n"
+		"            without -u too\n"
+		"  -c PID|TASK  translate user addresses through this task's page\n"
+		"            tables\n"
+		"User addresses are walked from the task's mm->pgd (shown as the PAGE\n"
+		"DIRECTORY); kernel threads have no mm and no user addresses.\n",
 	.needs_dump = true,
 	.run = cmd_vtop,
 };
