@@ -13,6 +13,11 @@ const struct kc_command *const kc_commands[] = {
 	&kc_cmd_vtop,
 	&kc_cmd_ptov,
 	&kc_cmd_mach,
+	&kc_cmd_struct,
+	&kc_cmd_union,
+	&kc_cmd_p,
+	&kc_cmd_whatis,
+	&kc_cmd_list,
 };
 const size_t kc_nr_commands = sizeof(kc_commands) / sizeof(kc_commands[0]);
 
