@@ -334,10 +334,10 @@ static struct kc_error *evaluate_percpu(struct kc_session *session, FILE *out,
 		if (!cpus[cpu])
 			continue;
 		uint64_t cpu_addr;
-		char label[300];
+		char label[300] = "";
 		err = kc_kernel_percpu(session, addr, cpu, &cpu_addr);
-		bool plain = !expr->prefix && path_length(expr) == 0;
-		snprintf(label, sizeof(label), plain ? "per_cpu(%s, %u) = " : "", expr->name, cpu);
+		if (!expr->prefix && path_length(expr) == 0)
+			snprintf(label, sizeof(label), "per_cpu(%s, %u) = ", expr->name, cpu);
 		if (!err)
 			err = evaluate(session, out, req, expr, var, cpu_addr, label);
 	}
@@ -396,8 +396,9 @@ static struct kc_error *cmd_p(struct kc_session *session, int argc, char **argv,
 				      "%s is per-CPU: name a CPU (\"p %s:1\", \"p -c 1 %s\")",
 				      expr.name, req.expr_text, req.expr_text);
 	} else {
-		char label[300];
-		snprintf(label, sizeof(label), plain ? "%s = " : "", expr.name);
+		char label[300] = "";
+		if (plain)
+			snprintf(label, sizeof(label), "%s = ", expr.name);
 		err = evaluate(session, out, &req, &expr, &var, addr, label);
 	}
 	free(expr.cpuspec);
