@@ -231,7 +231,9 @@ static struct kc_error *declaration_string(const struct kc_type *type,
 				break;
 			/* "char *const p" qualifies the pointer, "const char" the base. */
 			bool ok;
-			if (kc_type_kind(&next) == KC_TYPE_POINTER)
+			if (kc_type_kind(&next) == KC_TYPE_ARRAY)
+				ok = true; /* GCC also qualifies the elements: said once */
+			else if (kc_type_kind(&next) == KC_TYPE_POINTER)
 				ok = (!decl.len || sb_prepend(&decl, " ")) &&
 				     sb_prepend(&decl, qualifier_word(&cur));
 			else
@@ -275,11 +277,21 @@ struct layout {
 	FILE *out;
 	unsigned flags;
 	int width;
+	uint64_t base; /* with KC_TYPEFMT_ADDRESSES: the object's address */
 };
 
 static void print_line_start(const struct layout *lo, int depth,
 			     bool has_offset, uint64_t offset)
 {
+	if (lo->flags & KC_TYPEFMT_ADDRESSES) {
+		/* crash's "struct -o TYPE ADDR": "  [ffff...] int pid;". */
+		if (has_offset)
+			fprintf(lo->out, "  [%" PRIx64 "] %*s", lo->base + offset,
+				4 * (depth - 1), "");
+		else
+			fprintf(lo->out, "%*s", 21 + 4 * (depth - 1), "");
+		return;
+	}
 	if (!(lo->flags & KC_TYPEFMT_OFFSETS)) {
 		fprintf(lo->out, "%*s", 4 * depth, "");
 		return;
@@ -361,8 +373,8 @@ static void print_size(FILE *out, unsigned flags, uint64_t size)
 		fprintf(out, "SIZE: %" PRIu64 "\n", size);
 }
 
-struct kc_error *kc_typefmt_definition(FILE *out, const struct kc_type *type,
-				       unsigned flags)
+static struct kc_error *definition(FILE *out, const struct kc_type *type,
+				   unsigned flags, uint64_t base)
 {
 	struct kc_type t = kc_type_strip(type);
 	enum kc_type_kind kind = kc_type_kind(&t);
@@ -372,7 +384,7 @@ struct kc_error *kc_typefmt_definition(FILE *out, const struct kc_type *type,
 	struct kc_error *err;
 	if (kind == KC_TYPE_STRUCT || kind == KC_TYPE_UNION) {
 		char digits[32];
-		struct layout lo = {out, flags, 0};
+		struct layout lo = {out, flags, 0, base};
 		lo.width = snprintf(digits, sizeof(digits),
 				    flags & KC_TYPEFMT_HEX ? "0x%" PRIx64 : "%" PRIu64,
 				    size) + 4;
@@ -404,6 +416,52 @@ struct kc_error *kc_typefmt_definition(FILE *out, const struct kc_type *type,
 	return NULL;
 }
 
+struct kc_error *kc_typefmt_definition(FILE *out, const struct kc_type *type,
+				       unsigned flags)
+{
+	return definition(out, type, flags & ~KC_TYPEFMT_ADDRESSES, 0);
+}
+
+struct kc_error *kc_typefmt_definition_at(FILE *out, const struct kc_type *type,
+					  unsigned flags, uint64_t address)
+{
+	return definition(out, type, flags | KC_TYPEFMT_ADDRESSES, address);
+}
+
+/* The "[offset]" column is as wide as the whole type's size needs. */
+static int offset_width(const struct kc_type *outer, unsigned flags)
+{
+	uint64_t size = 0;
+	char digits[32];
+	struct kc_error *err = kc_type_size(outer, &size);
+	kc_error_destroy(err);
+	return snprintf(digits, sizeof(digits),
+			flags & KC_TYPEFMT_HEX ? "0x%" PRIx64 : "%" PRIu64, size) + 4;
+}
+
+struct kc_error *kc_typefmt_members_definition(FILE *out,
+					       const struct kc_type *outer,
+					       const struct kc_member *members,
+					       size_t nr_members, unsigned flags,
+					       uint64_t address)
+{
+	struct kc_type t = kc_type_strip(outer);
+	struct layout lo = {out, flags, offset_width(&t, flags), address};
+	const char *name = kc_type_name(&t);
+	fprintf(out, "%s%s%s {\n",
+		kc_type_kind(&t) == KC_TYPE_UNION ? "union" : "struct",
+		name ? " " : "", name ? name : "");
+	for (size_t i = 0; i < nr_members; i++) {
+		struct kc_member m = members[i];
+		/* Offsets are the outer type's; print_member adds bit_offset. */
+		struct kc_error *err = print_member(&lo, &m, 1, 0);
+		if (err)
+			return err;
+	}
+	fputs("}\n", out);
+	return NULL;
+}
+
 /* ---- values ------------------------------------------------------------- */
 
 /* gdb's default: runs longer than this print as "<repeats N times>". */
@@ -413,6 +471,7 @@ struct value_printer {
 	FILE *out;
 	const uint8_t *bytes;
 	size_t size;
+	unsigned flags; /* enum kc_typefmt_value_flags */
 };
 
 static uint64_t load_le(const uint8_t *p, size_t n)
@@ -555,7 +614,10 @@ static struct kc_error *print_scalar(const struct value_printer *vp,
 		print_enum(vp->out, t, value);
 		break;
 	case KC_TYPE_CHAR:
-		fprintf(vp->out, "%" PRId64 " '", value);
+		if (vp->flags & KC_TYPEFMT_VALUE_HEX)
+			fprintf(vp->out, "0x%" PRIx64 " '", raw & 0xff);
+		else
+			fprintf(vp->out, "%" PRId64 " '", value);
 		print_char_escaped(vp->out, (uint8_t)raw, '\'');
 		fputc('\'', vp->out);
 		break;
@@ -572,7 +634,11 @@ static struct kc_error *print_scalar(const struct value_printer *vp,
 		}
 		break;
 	default:
-		if (is_signed)
+		/* gdb's hex radix shows a negative value's two's complement. */
+		if (vp->flags & KC_TYPEFMT_VALUE_HEX)
+			fprintf(vp->out, "0x%" PRIx64,
+				bits < 64 ? raw & ((UINT64_C(1) << bits) - 1) : raw);
+		else if (is_signed)
 			fprintf(vp->out, "%" PRId64, value);
 		else
 			fprintf(vp->out, "%" PRIu64, raw);
@@ -692,7 +758,7 @@ static struct kc_error *print_value(const struct value_printer *vp,
 struct kc_error *kc_typefmt_value(FILE *out, const struct kc_type *type,
 				  const void *bytes, size_t size)
 {
-	struct value_printer vp = {out, bytes, size};
+	struct value_printer vp = {out, bytes, size, 0};
 	struct kc_type t = kc_type_strip(type);
 	enum kc_type_kind kind = kc_type_kind(&t);
 	if (kind == KC_TYPE_STRUCT || kind == KC_TYPE_UNION) {
@@ -707,4 +773,216 @@ struct kc_error *kc_typefmt_value(FILE *out, const struct kc_type *type,
 		return err;
 	fputc('\n', out);
 	return NULL;
+}
+
+struct kc_error *kc_typefmt_value_at(FILE *out, const struct kc_type *type,
+				     const void *bytes, size_t size,
+				     unsigned flags, int indent)
+{
+	struct value_printer vp = {out, bytes, size, flags};
+	struct kc_type t = kc_type_strip(type);
+	enum kc_type_kind kind = kc_type_kind(&t);
+	struct kc_error *err = NULL;
+	if ((flags & KC_TYPEFMT_VALUE_HEADER) &&
+	    (kind == KC_TYPE_STRUCT || kind == KC_TYPE_UNION)) {
+		err = kc_typefmt_declaration(out, type, "");
+		fputc(' ', out);
+	} else if ((flags & KC_TYPEFMT_VALUE_POINTER_TYPE) && kind == KC_TYPE_POINTER) {
+		/* gdb's top-level pointer: "(struct task_struct *) 0x...". */
+		fputc('(', out);
+		err = kc_typefmt_declaration(out, type, "");
+		fputs(") ", out);
+	}
+	if (!err)
+		err = print_value(&vp, type, 0, 0, 0, indent);
+	return err;
+}
+
+struct kc_error *kc_typefmt_member_value(FILE *out, const struct kc_member *member,
+					 const void *object, size_t object_size,
+					 unsigned flags, int indent)
+{
+	struct value_printer vp = {out, object, object_size, flags};
+	return print_value(&vp, &member->type, member->offset, member->bit_size,
+			   member->bit_offset, indent);
+}
+
+void kc_typefmt_string(FILE *out, const void *bytes, size_t size)
+{
+	print_string(out, bytes, size);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static void json_string(FILE *out, const uint8_t *s, size_t n)
+{
+	fputc('"', out);
+	for (size_t i = 0; i < n && s[i]; i++) {
+		uint8_t c = s[i];
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(out, "\\u%04x", c); /* bytes as Latin-1 code points */
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static struct kc_error *json_value(const struct value_printer *vp,
+				   const struct kc_type *type, uint64_t offset,
+				   uint64_t bit_size, uint64_t bit_offset);
+
+/* Members into the current object; anonymous ones flattened, as C names them. */
+static struct kc_error *json_members(const struct value_printer *vp,
+				     const struct kc_type *t, uint64_t bit_base,
+				     bool *first)
+{
+	struct kc_member_iter it;
+	struct kc_member m;
+	bool done;
+	kc_member_iter_init(&it, t);
+	for (;;) {
+		struct kc_error *err = kc_member_iter_next(&it, &m, &done);
+		if (err || done)
+			return err;
+		uint64_t bit = bit_base + m.bit_offset;
+		if (!m.name && is_anonymous_aggregate(&m.type)) {
+			struct kc_type inner = kc_type_strip(&m.type);
+			err = json_members(vp, &inner, bit, first);
+		} else {
+			fputs(*first ? "" : ", ", vp->out);
+			*first = false;
+			json_string(vp->out, (const uint8_t *)(m.name ? m.name : ""),
+				    m.name ? strlen(m.name) : 0);
+			fputs(": ", vp->out);
+			err = json_value(vp, &m.type, bit / 8, m.bit_size, bit);
+		}
+		if (err)
+			return err;
+	}
+}
+
+static struct kc_error *json_array(const struct value_printer *vp,
+				   const struct kc_type *t, uint64_t offset)
+{
+	struct kc_type element;
+	uint64_t length, element_size;
+	bool complete;
+	struct kc_error *err = kc_type_array(t, &element, &length, &complete);
+	if (!err)
+		err = kc_type_size(&element, &element_size);
+	if (err)
+		return err;
+	struct kc_type stripped = kc_type_strip(&element);
+	if (kc_type_kind(&stripped) == KC_TYPE_CHAR && element_size == 1) {
+		json_string(vp->out, vp->bytes + offset, length);
+		return NULL;
+	}
+	fputc('[', vp->out);
+	for (uint64_t i = 0; i < length && !err; i++) {
+		fputs(i ? ", " : "", vp->out);
+		err = json_value(vp, &element, offset + i * element_size, 0, 0);
+	}
+	fputc(']', vp->out);
+	return err;
+}
+
+static struct kc_error *json_scalar(const struct value_printer *vp,
+				    const struct kc_type *t, uint64_t offset,
+				    uint64_t bit_size, uint64_t bit_offset)
+{
+	uint64_t size;
+	struct kc_error *err = kc_type_size(t, &size);
+	if (err)
+		return err;
+	if (size > 8)
+		size = 8;
+	uint64_t raw = bit_size ? load_bits(vp, bit_offset, bit_size)
+				: load_le(vp->bytes + offset, size);
+	unsigned bits = bit_size ? (unsigned)bit_size : (unsigned)size * 8;
+	int64_t value = kc_type_is_signed(t) ? sign_extend(raw, bits) : (int64_t)raw;
+	switch (kc_type_kind(t)) {
+	case KC_TYPE_POINTER:
+		fprintf(vp->out, "\"0x%" PRIx64 "\"", raw);
+		break;
+	case KC_TYPE_BOOL:
+		fputs(raw ? "true" : "false", vp->out);
+		break;
+	case KC_TYPE_ENUM: {
+		struct value_printer name = *vp;
+		char *text = NULL;
+		size_t len = 0;
+		name.out = open_memstream(&text, &len);
+		if (!name.out)
+			return &kc_error_nomem;
+		print_enum(name.out, t, value);
+		fclose(name.out);
+		json_string(vp->out, (const uint8_t *)text, len);
+		free(text);
+		break;
+	}
+	case KC_TYPE_FLOAT:
+		return print_scalar(vp, t, offset, bit_size, bit_offset);
+	default:
+		if (kc_type_is_signed(t))
+			fprintf(vp->out, "%" PRId64, value);
+		else
+			fprintf(vp->out, "%" PRIu64, raw);
+	}
+	return NULL;
+}
+
+static struct kc_error *json_value(const struct value_printer *vp,
+				   const struct kc_type *type, uint64_t offset,
+				   uint64_t bit_size, uint64_t bit_offset)
+{
+	struct kc_type t = kc_type_strip(type);
+	enum kc_type_kind kind = kc_type_kind(&t);
+	uint64_t size = 0;
+	if (kind == KC_TYPE_VOID || kind == KC_TYPE_FUNCTION) {
+		fputs("null", vp->out);
+		return NULL;
+	}
+	struct kc_error *err = kc_type_size(&t, &size);
+	if (err)
+		return err;
+	if (bit_size) {
+		offset = bit_offset / 8;
+		size = (bit_offset % 8 + bit_size + 7) / 8;
+	}
+	if (offset > vp->size || size > vp->size - offset)
+		return kc_error_create(KC_ERR_INVALID_ARG,
+				       "value needs %" PRIu64 " bytes at offset %" PRIu64 ", have %zu",
+				       size, offset, vp->size);
+	bool first = true;
+	switch (kind) {
+	case KC_TYPE_STRUCT:
+	case KC_TYPE_UNION:
+		fputc('{', vp->out);
+		err = json_members(vp, &t, offset * 8, &first);
+		fputc('}', vp->out);
+		return err;
+	case KC_TYPE_ARRAY:
+		return json_array(vp, &t, offset);
+	default:
+		return json_scalar(vp, &t, offset, bit_size, bit_offset);
+	}
+}
+
+struct kc_error *kc_typefmt_json(FILE *out, const struct kc_type *type,
+				 const void *bytes, size_t size)
+{
+	struct value_printer vp = {out, bytes, size, 0};
+	return json_value(&vp, type, 0, 0, 0);
+}
+
+struct kc_error *kc_typefmt_member_json(FILE *out, const struct kc_member *member,
+					const void *object, size_t object_size)
+{
+	struct value_printer vp = {out, object, object_size, 0};
+	return json_value(&vp, &member->type, member->offset, member->bit_size,
+			  member->bit_offset);
 }

@@ -42,6 +42,11 @@ extern const struct kc_command kc_cmd_mod;
 extern const struct kc_command kc_cmd_sym;
 extern const struct kc_command kc_cmd_ps;
 extern const struct kc_command kc_cmd_set;
+extern const struct kc_command kc_cmd_struct;
+extern const struct kc_command kc_cmd_union;
+extern const struct kc_command kc_cmd_p;
+extern const struct kc_command kc_cmd_whatis;
+extern const struct kc_command kc_cmd_list;
 
 /* Parse a number as crash does for addresses: hex, with or without 0x. */
 struct kc_error *kc_parse_hex(const char *text, uint64_t *ret);

@@ -17,6 +17,11 @@ const struct kc_command *const kc_commands[] = {
 	&kc_cmd_sym,
 	&kc_cmd_ps,
 	&kc_cmd_set,
+	&kc_cmd_struct,
+	&kc_cmd_union,
+	&kc_cmd_p,
+	&kc_cmd_whatis,
+	&kc_cmd_list,
 };
 const size_t kc_nr_commands = sizeof(kc_commands) / sizeof(kc_commands[0]);
 
