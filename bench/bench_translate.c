@@ -150,7 +150,7 @@ static void collect_linear(struct kc_arm64_mmu *mmu, struct addr_set *set, size_
 
 static void collect_kimage(struct kc_session *session, struct addr_set *set, size_t want)
 {
-	uint64_t stext, end;
+	uint64_t stext = 0, end = 0;
 	struct kc_error *err = kc_session_symbol(session, "_stext", &stext);
 	if (!err)
 		err = kc_session_symbol(session, "_end", &end);
@@ -189,7 +189,7 @@ static struct kc_error *visit_vmap_area(void *ctx, uint64_t node)
 static void collect_vmalloc(struct kc_session *session, struct addr_set *set, size_t want)
 {
 	const struct kc_kernel_member *list;
-	uint64_t head;
+	uint64_t head = 0;
 	struct kc_error *err = kc_kernel_member(session, "struct vmap_area", "list", &list);
 	if (!err)
 		err = kc_kernel_symbol(session, "vmap_area_list", &head);
@@ -230,7 +230,7 @@ static struct kc_error *visit_task(void *ctx, uint64_t node)
 static void find_task_pgd(struct kc_session *session, const char *comm, struct addr_set *set)
 {
 	const struct kc_kernel_member *tasks;
-	uint64_t init_task;
+	uint64_t init_task = 0;
 	struct kc_error *err = kc_kernel_member(session, "struct task_struct", "tasks", &tasks);
 	if (!err)
 		err = kc_kernel_symbol(session, "init_task", &init_task);
@@ -246,7 +246,7 @@ static void find_task_pgd(struct kc_session *session, const char *comm, struct a
 		fprintf(stderr, "kcrash-bench-translate: no task named %s\n", comm);
 		exit(1);
 	}
-	uint64_t mm, pgd, pid;
+	uint64_t mm = 0, pgd = 0, pid = 0;
 	err = kc_kernel_read_member(session, s.task, "struct task_struct", "mm", &mm);
 	if (!err)
 		err = kc_kernel_read_member(session, mm, "struct mm_struct", "pgd", &pgd);
