@@ -488,9 +488,11 @@ static void append(struct text *t, const char *fmt, ...)
  * - arm64 arch_crash_save_vmcoreinfo: none before v4.12; v4.12 (in
  *   machine_kexec.c, 1f85b1f5e1f5) NUMBER(VA_BITS), NUMBER(kimage_voffset),
  *   NUMBER(PHYS_OFFSET) and nothing else (torvalds/linux
- *   arch/arm64/kernel/machine_kexec.c at 00ed905ab8e5); crash_core.c
- *   (v4.19, before TCR_EL1_T1SZ: 275257907's older revision) adds
- *   KERNELOFFSET; NUMBER(KERNELPACMASK) v5.7; NUMBER(TCR_EL1_T1SZ) v5.9
+ *   arch/arm64/kernel/machine_kexec.c at 00ed905ab8e5); the crash_core.c
+ *   it moved to (v4.19) has KERNELOFFSET even in revisions without
+ *   TCR_EL1_T1SZ, so KERNELOFFSET is modelled from v4.19 (the release that
+ *   added it between v4.12 and v4.19 was not pinned down; 4.14 and 4.19
+ *   dumps cover both shapes); NUMBER(KERNELPACMASK) v5.7; NUMBER(TCR_EL1_T1SZ) v5.9
  *   (bbdbc11804ff, crash_core.c at 05909cd9a0c8); NUMBER(MODULES_VADDR),
  *   MODULES_END, VMALLOC_START, VMALLOC_END, VMEMMAP_START, VMEMMAP_END
  *   v5.18 (2369f171d5c5), VMALLOC_START gone again in v6.8 (generic since);
