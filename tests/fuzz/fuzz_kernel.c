@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fuzz the kernel-list walkers (task list: init_task.tasks, thread groups,
+ * per-CPU idle tasks; module list: modules, module_memory/core_layout,
+ * kallsyms) over a real dump whose memory is overlaid by fuzz bytes.
+ *
+ * The session is a real fixture (arm64-6.1-4k48 kdump-zstd with its
+ * vmlinux, or KCRASH_FUZZ_VMLINUX / KCRASH_FUZZ_DUMP), opened once. Every
+ * physical read goes through an overlay: the first time an iteration
+ * touches an 8-byte word, the next 8 input bytes are XORed into it (and
+ * stay XORed for the rest of the iteration), so the empty input is the real
+ * walk and each input byte corrupts one word the walk really reads: page
+ * table entries, list pointers, pids, names, module sizes. The printk ring
+ * is not walked: kcrash has no log reader yet.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "fuzz_common.h"
+#include "modules.h"
+#include "session.h"
+#include "tasks.h"
+
+#ifndef KC_FUZZ_FIXTURES
+#define KC_FUZZ_FIXTURES "/work/shared/fixtures"
+#endif
+
+#define OVERLAY_SLOTS 8192 /* power of two; later words are left as they are */
+
+struct overlay_slot {
+	uint64_t word; /* paddr / 8 + 1; 0 is empty */
+	uint64_t xor;
+};
+
+static struct {
+	const uint8_t *data;
+	size_t size;
+	size_t used_slots;
+	struct overlay_slot slots[OVERLAY_SLOTS];
+} overlay;
+
+static struct kc_session *session;
+static const struct kc_dump_ops *real_ops;
+
+static uint64_t overlay_xor(uint64_t word)
+{
+	size_t i = (size_t)(word * 0x9e3779b97f4a7c15ull >> 51) & (OVERLAY_SLOTS - 1);
+	for (;; i = (i + 1) & (OVERLAY_SLOTS - 1)) {
+		struct overlay_slot *slot = &overlay.slots[i];
+		if (slot->word == word + 1)
+			return slot->xor;
+		if (slot->word == 0)
+			break;
+	}
+	if (overlay.size == 0 || overlay.used_slots >= OVERLAY_SLOTS / 2)
+		return 0;
+	overlay.slots[i].word = word + 1;
+	overlay.slots[i].xor = fuzz_take_u64(&overlay.data, &overlay.size);
+	overlay.used_slots++;
+	return overlay.slots[i].xor;
+}
+
+static struct kc_error *overlay_read(struct kc_dump *dump, uint64_t paddr,
+				     void *buf, size_t len)
+{
+	struct kc_error *err = real_ops->read(dump, paddr, buf, len);
+	if (err)
+		return err;
+	uint8_t *out = buf;
+	for (size_t i = 0; i < len; i++) {
+		uint64_t addr = paddr + i;
+		uint64_t xor = overlay_xor(addr / 8);
+		out[i] ^= (uint8_t)(xor >> (addr % 8 * 8));
+	}
+	return NULL;
+}
+
+static enum kc_page_state overlay_page_state(struct kc_dump *dump,
+					     uint64_t paddr)
+{
+	return real_ops->page_state(dump, paddr);
+}
+
+static void overlay_destroy(struct kc_dump *dump)
+{
+	real_ops->destroy(dump);
+}
+
+static const struct kc_dump_ops overlay_ops = {
+	.read = overlay_read,
+	.page_state = overlay_page_state,
+	.destroy = overlay_destroy,
+};
+
+static void open_session(void)
+{
+	const char *vmlinux = getenv("KCRASH_FUZZ_VMLINUX");
+	const char *dump = getenv("KCRASH_FUZZ_DUMP");
+	if (!vmlinux)
+		vmlinux = KC_FUZZ_FIXTURES "/arm64-6.1-4k48/vmlinux";
+	if (!dump)
+		dump = KC_FUZZ_FIXTURES "/arm64-6.1-4k48/vmcore.kdump-zstd";
+	struct kc_session_options opts = {
+		.vmlinux_path = vmlinux,
+		.dump_paths = &dump,
+		.nr_dump_paths = 1,
+	};
+	struct kc_error *err = kc_session_open(&opts, &session);
+	if (err) {
+		fprintf(stderr, "fuzz-kernel: %s\n", kc_error_message(err));
+		exit(1);
+	}
+	real_ops = session->dump->ops;
+	session->dump->ops = &overlay_ops;
+}
+
+static void walk_tasks(void)
+{
+	const struct kc_task_list *list;
+	struct kc_error *err = kc_tasks(session, &list);
+	if (err) {
+		fuzz_drop_error(err);
+		return;
+	}
+	for (size_t i = 0; i < list->nr_tasks; i++) {
+		uint64_t pgd, pgd_paddr;
+		fuzz_drop_error(kc_task_pgd(session, &list->tasks[i], &pgd,
+					    &pgd_paddr));
+	}
+}
+
+static void walk_modules(void)
+{
+	const struct kc_modules *modules;
+	fuzz_drop_error(kc_modules_get(session, &modules));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!session)
+		open_session();
+	memset(overlay.slots, 0, sizeof(overlay.slots));
+	overlay.used_slots = 0;
+	overlay.data = data;
+	overlay.size = size;
+	/* Nothing read under another input's overlay may survive. */
+	kc_arm64_mmu_flush_tlb(session->mmu);
+	kc_tasks_destroy(session);
+	kc_modules_destroy(session);
+
+	walk_tasks();
+	walk_modules();
+
+	kc_tasks_destroy(session);
+	kc_modules_destroy(session);
+	return 0;
+}
