@@ -354,6 +354,19 @@ struct kc_error *kc_kernel_percpu(struct kc_session *session, uint64_t var,
 	return NULL;
 }
 
+/*
+ * NR_CPUS: the length of __per_cpu_offset[NR_CPUS] (include/asm-generic/
+ * percpu.h, v6.1), from the vmlinux symbol's size; 65536 when unknown.
+ */
+static uint32_t config_nr_cpus(struct kc_session *session)
+{
+	const struct kc_symbol *sym = session->symtab ?
+		kc_symtab_lookup(session->symtab, "__per_cpu_offset") : NULL;
+	if (sym && sym->size >= 8 && sym->size / 8 <= 65536)
+		return (uint32_t)(sym->size / 8);
+	return 65536;
+}
+
 unsigned kc_kernel_nr_cpus(struct kc_session *session)
 {
 	uint64_t addr;
@@ -362,13 +375,15 @@ unsigned kc_kernel_nr_cpus(struct kc_session *session)
 	if (!err)
 		err = kc_kernel_read(session, addr, bytes, sizeof(bytes));
 	if (!err) {
+		/* A corrupt nr_cpu_ids must not make callers loop 4G times. */
 		uint32_t n = kc_get_le32(bytes);
-		if (n > 0 && n <= 65536)
+		if (n > 0 && n <= config_nr_cpus(session))
 			return n;
 	}
 	kc_error_destroy(err);
 	const struct kc_dump *dump = session->dump;
-	return dump->header_nr_cpus ? dump->header_nr_cpus : (unsigned)dump->nr_prstatus;
+	unsigned n = dump->header_nr_cpus ? dump->header_nr_cpus : (unsigned)dump->nr_prstatus;
+	return n <= config_nr_cpus(session) ? n : config_nr_cpus(session);
 }
 
 struct kc_error *kc_kernel_list_walk(struct kc_session *session, uint64_t head,
