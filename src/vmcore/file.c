@@ -84,8 +84,9 @@ static struct kc_error *index_flattened(struct kc_file *file)
 			break; /* truncated inside this record's data */
 		pos = data + usize;
 	}
-	qsort(file->records, file->nr_records, sizeof(*file->records),
-	      compare_records);
+	if (file->nr_records) /* records is NULL then: qsort(NULL) is UB */
+		qsort(file->records, file->nr_records, sizeof(*file->records),
+		      compare_records);
 	for (size_t i = 1; i < file->nr_records; i++) {
 		const struct kc_flat_record *prev = &file->records[i - 1];
 		if (prev->logical_offset + prev->size > file->records[i].logical_offset) {
