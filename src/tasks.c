@@ -464,6 +464,15 @@ static struct kc_error *collect_addrs(struct builder *b, uint64_t init_task)
 	return NULL;
 }
 
+/*
+ * Counters read from a corrupt dump can be anything: sum them modulo 2^64
+ * (signed overflow would be undefined behaviour).
+ */
+static int64_t wrapping_add(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
 static int64_t read_percpu_counter(struct kc_session *session,
 				   const struct task_layout *l, uint64_t counter,
 				   unsigned nr_cpus)
@@ -481,7 +490,7 @@ static int64_t read_percpu_counter(struct kc_session *session,
 		if (!err)
 			err = kc_kernel_read(session, addr, bytes, 4);
 		if (!err)
-			sum += (int32_t)kc_get_le32(bytes);
+			sum = wrapping_add(sum, (int32_t)kc_get_le32(bytes));
 		kc_error_destroy(err);
 	}
 	return sum;
@@ -513,11 +522,11 @@ static struct kc_error *read_mm(struct builder *b, uint64_t mm, uint64_t *total_
 			if (err)
 				return kc_error_prefix(err, "mm_struct 0x%llx's rss_stat",
 						       (unsigned long long)mm);
-			*rss += (int64_t)v;
+			*rss = wrapping_add(*rss, (int64_t)v);
 		} else if (l->mm_rss_percpu.present && l->pcc_count.present) {
-			*rss += read_percpu_counter(session, l,
+			*rss = wrapping_add(*rss, read_percpu_counter(session, l,
 				mm + l->mm_rss_percpu.offset + l->percpu_counter_size * (uint64_t)index,
-				b->list->nr_cpus);
+				b->list->nr_cpus));
 		}
 	}
 	return NULL;
@@ -628,7 +637,7 @@ static struct kc_error *fill_relations(struct builder *b)
 		}
 		for (size_t j = 0; j < list->nr_tasks; j++)
 			if (list->tasks[j].mm == t->mm)
-				rss += b->rss_delta[j];
+				rss = wrapping_add(rss, b->rss_delta[j]);
 		t->rss = rss > 0 ? (uint64_t)rss : 0;
 		if (list->totalram_pages)
 			t->mem_percent = (double)t->rss * 100.0 / (double)list->totalram_pages;
