@@ -462,6 +462,8 @@ static struct kc_error *read_module(struct kc_session *session, uint64_t addr,
 	return NULL;
 }
 
+static void module_free(struct kc_module *mod);
+
 static struct kc_error *visit_module(void *arg, uint64_t node)
 {
 	struct walk_ctx *ctx = arg;
@@ -476,8 +478,13 @@ static struct kc_error *visit_module(void *arg, uint64_t node)
 	}
 	struct kc_module *mod = &modules->modules[modules->nr_modules];
 	memset(mod, 0, sizeof(*mod));
+	struct kc_error *err = read_module(ctx->session, node - ctx->list_offset, mod);
+	if (err) {
+		module_free(mod); /* only modules read whole are listed */
+		return err;
+	}
 	modules->nr_modules++;
-	return read_module(ctx->session, node - ctx->list_offset, mod);
+	return NULL;
 }
 
 static void module_free(struct kc_module *mod)
@@ -496,6 +503,7 @@ static void modules_free(struct kc_modules *modules)
 	for (size_t i = 0; i < modules->nr_modules; i++)
 		module_free(&modules->modules[i]);
 	free(modules->modules);
+	free(modules->broken);
 	free(modules);
 }
 
@@ -515,6 +523,14 @@ static struct kc_error *walk_modules(struct kc_session *session,
 		return &kc_error_nomem;
 	struct walk_ctx ctx = {session, list->offset, modules, 0};
 	err = kc_kernel_list_walk(session, head, MAX_MODULES, visit_module, &ctx);
+	if (err && err != &kc_error_nomem && modules->nr_modules) {
+		/* A corrupt link: keep the modules read before it. */
+		err = kc_error_prefix(err, "module list broken after %s",
+				      modules->modules[modules->nr_modules - 1].name);
+		modules->broken = strdup(kc_error_message(err));
+		kc_error_destroy(err);
+		err = modules->broken ? NULL : &kc_error_nomem;
+	}
 	if (err) {
 		modules_free(modules);
 		return kc_error_prefix(err, "module list");

@@ -68,6 +68,11 @@ struct kc_module {
 struct kc_modules {
 	struct kc_module *modules; /* in list order */
 	size_t nr_modules;
+	/*
+	 * Why the walk stopped early (a corrupt list), or NULL: the modules
+	 * before the break are kept.
+	 */
+	char *broken;
 };
 
 /* The loaded modules (walked on first use, then cached in the session). */

@@ -240,6 +240,8 @@ static struct kc_error *cmd_mod(struct kc_session *session, int argc, char **arg
 	print_header(out, w);
 	for (size_t i = 0; i < modules->nr_modules; i++)
 		print_module(out, w, &modules->modules[i]);
+	if (modules->broken)
+		fprintf(out, "WARNING: %s\n", modules->broken);
 	return NULL;
 }
 
