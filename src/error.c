@@ -11,6 +11,13 @@ struct kc_error kc_error_nomem = {
 	.message = "out of memory",
 };
 
+volatile sig_atomic_t kc_interrupt_flag;
+
+struct kc_error *kc_interrupted_error(void)
+{
+	return kc_error_create(KC_ERR_INTERRUPTED, "interrupted");
+}
+
 static char *vformat(const char *fmt, va_list ap)
 {
 	char *out = NULL;

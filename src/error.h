@@ -9,6 +9,7 @@
 #ifndef KC_ERROR_H
 #define KC_ERROR_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,6 +27,7 @@ enum kc_error_code {
 	KC_ERR_LOOKUP,      /* a symbol, type, key or command was not found */
 	KC_ERR_INVALID_ARG, /* bad argument from the user */
 	KC_ERR_STOP,        /* not an error: the user asked to quit */
+	KC_ERR_INTERRUPTED, /* the user pressed Ctrl-C during the command */
 };
 
 struct kc_error {
@@ -58,6 +60,19 @@ void kc_error_destroy(struct kc_error *err);
 static inline const char *kc_error_message(const struct kc_error *err)
 {
 	return err->message ? err->message : "out of memory";
+}
+
+/*
+ * Set by the interactive shell's SIGINT handler, cleared before each
+ * command. Loops that can run long (page reads, list walks, output lines)
+ * poll it through kc_check_interrupt and give up with KC_ERR_INTERRUPTED.
+ */
+extern volatile sig_atomic_t kc_interrupt_flag;
+
+struct kc_error *kc_interrupted_error(void);
+static inline struct kc_error *kc_check_interrupt(void)
+{
+	return kc_interrupt_flag ? kc_interrupted_error() : NULL;
 }
 
 #endif

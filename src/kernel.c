@@ -423,6 +423,9 @@ struct kc_error *kc_kernel_list_walk(struct kc_session *session, uint64_t head,
 			}
 			return err;
 		}
+		err = kc_check_interrupt();
+		if (err)
+			return err;
 		err = kc_kernel_read_u64(session, node, &node);
 		if (err)
 			return kc_error_prefix(err, "list at 0x%llx: entry %zu's next pointer",

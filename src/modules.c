@@ -454,6 +454,11 @@ static struct kc_error *read_module(struct kc_session *session, uint64_t addr,
 				       (unsigned long long)addr);
 	/* Symbols are optional: a module without them is still listed. */
 	mod->symbols_error = read_kallsyms(session, mod);
+	if (mod->symbols_error && mod->symbols_error->code == KC_ERR_INTERRUPTED) {
+		err = mod->symbols_error;
+		mod->symbols_error = NULL;
+		return err;
+	}
 	if (!mod->symbols_error) {
 		/* Without the exports the letters stay the typetab's. */
 		struct kc_error *e = mark_exports(session, mod);
@@ -523,7 +528,8 @@ static struct kc_error *walk_modules(struct kc_session *session,
 		return &kc_error_nomem;
 	struct walk_ctx ctx = {session, list->offset, modules, 0};
 	err = kc_kernel_list_walk(session, head, MAX_MODULES, visit_module, &ctx);
-	if (err && err != &kc_error_nomem && modules->nr_modules) {
+	if (err && err != &kc_error_nomem && err->code != KC_ERR_INTERRUPTED &&
+	    modules->nr_modules) {
 		/* A corrupt link: keep the modules read before it. */
 		err = kc_error_prefix(err, "module list broken after %s",
 				      modules->modules[modules->nr_modules - 1].name);

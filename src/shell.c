@@ -2,6 +2,7 @@
 #include "shell.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -112,7 +113,8 @@ void kc_shell_run_line(struct kc_session *session, const char *line,
 		return;
 	}
 	char *cmd = copy;
-	while (cmd && !stats->quit) {
+	/* After a Ctrl-C the rest of "a; b; c" is not run either. */
+	while (cmd && !stats->quit && !kc_interrupt_flag) {
 		char *sep = (char *)find_unquoted(cmd, ";");
 		if (sep)
 			*sep = '\0';
@@ -175,9 +177,26 @@ static char **complete(const char *text, int start, int end)
 	return NULL; /* readline's file name completion */
 }
 
+/* Ctrl-C: ask the running command to stop; the shell carries on. */
+static void on_sigint(int sig)
+{
+	(void)sig;
+	kc_interrupt_flag = 1;
+}
+
+static void catch_sigint(struct sigaction *old)
+{
+	struct sigaction sa = {0};
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, old);
+}
+
 void kc_shell_interactive(struct kc_session *session,
 			  struct kc_shell_stats *stats)
 {
+	struct sigaction old_sigint;
+	catch_sigint(&old_sigint);
 	char *hist = history_path();
 	rl_readline_name = "kcrash";
 	rl_attempted_completion_function = complete;
@@ -197,7 +216,9 @@ void kc_shell_interactive(struct kc_session *session,
 				history_get(history_base + history_length - 1) : NULL;
 			if (!last || strcmp(last->line, trimmed) != 0)
 				add_history(trimmed);
+			kc_interrupt_flag = 0; /* a Ctrl-C at the prompt is forgotten */
 			kc_shell_run_line(session, trimmed, stats);
+			kc_interrupt_flag = 0;
 		}
 		free(line);
 	}
@@ -205,4 +226,5 @@ void kc_shell_interactive(struct kc_session *session,
 		write_history(hist);
 		free(hist);
 	}
+	sigaction(SIGINT, &old_sigint, NULL);
 }

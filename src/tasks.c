@@ -68,6 +68,9 @@ static struct kc_error *add_warning(struct kc_task_list *list,
 static struct kc_error *add_warning(struct kc_task_list *list,
 				    struct kc_error *err, const char *fmt, ...)
 {
+	/* Ctrl-C is not damage: fail the walk so no partial list is kept. */
+	if (err && err->code == KC_ERR_INTERRUPTED)
+		return err;
 	char *what = NULL, *text = NULL;
 	va_list ap;
 	va_start(ap, fmt);
@@ -552,6 +555,8 @@ static int64_t task_rss_delta(const struct task_layout *l, const uint8_t *buf)
 
 static struct kc_error *set_task_warning(struct kc_task *t, struct kc_error *err)
 {
+	if (err->code == KC_ERR_INTERRUPTED)
+		return err; /* as in add_warning */
 	if (asprintf(&t->warning, "task 0x%llx: %s", (unsigned long long)t->task,
 		     kc_error_message(err)) < 0)
 		t->warning = NULL;

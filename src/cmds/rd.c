@@ -102,8 +102,11 @@ static struct kc_error *display_values(struct kc_session *session,
 	uint64_t left = req->count;
 	while (left) {
 		unsigned n = left < n_per_line ? (unsigned)left : n_per_line;
-		struct kc_error *err = read_memory(session, req, addr, line,
-						   (size_t)n * req->width);
+		/* Ctrl-C: the reads may all be cached, so check per line too. */
+		struct kc_error *err = kc_check_interrupt();
+		if (!err)
+			err = read_memory(session, req, addr, line,
+					  (size_t)n * req->width);
 		if (err)
 			return err;
 		fprintf(out, "%*llx:  ", ADDR_WIDTH, (unsigned long long)addr);

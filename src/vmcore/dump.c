@@ -148,7 +148,10 @@ struct kc_error *kc_dump_read_phys(struct kc_dump *dump, uint64_t paddr,
 	while (len) {
 		uint64_t in_page = page_size - (paddr & (page_size - 1));
 		size_t chunk = in_page < len ? (size_t)in_page : len;
-		struct kc_error *err = dump->ops->read(dump, paddr, out, chunk);
+		struct kc_error *err = kc_check_interrupt();
+		if (err)
+			return err;
+		err = dump->ops->read(dump, paddr, out, chunk);
 		if (err)
 			return err;
 		out += chunk;
