@@ -5,7 +5,8 @@
  * kallsyms) over a real dump whose memory is overlaid by fuzz bytes.
  *
  * The session is a real fixture (arm64-6.1-4k48 kdump-zstd with its
- * vmlinux, or KCRASH_FUZZ_VMLINUX / KCRASH_FUZZ_DUMP), opened once. Every
+ * vmlinux from KCRASH_FIXTURES or ../shared/fixtures, or
+ * KCRASH_FUZZ_VMLINUX / KCRASH_FUZZ_DUMP), opened once. Every
  * physical read goes through an overlay: the first time an iteration
  * touches an 8-byte word, the next 8 input bytes are XORed into it (and
  * stay XORed for the rest of the iteration), so the empty input is the real
@@ -94,12 +95,18 @@ static const struct kc_dump_ops overlay_ops = {
 
 static void open_session(void)
 {
+	const char *fixtures = getenv("KCRASH_FIXTURES");
+	if (!fixtures || !*fixtures)
+		fixtures = KC_FUZZ_FIXTURES;
+	static char vmlinux_path[4096], dump_path[4096];
+	snprintf(vmlinux_path, sizeof(vmlinux_path), "%s/arm64-6.1-4k48/vmlinux", fixtures);
+	snprintf(dump_path, sizeof(dump_path), "%s/arm64-6.1-4k48/vmcore.kdump-zstd", fixtures);
 	const char *vmlinux = getenv("KCRASH_FUZZ_VMLINUX");
 	const char *dump = getenv("KCRASH_FUZZ_DUMP");
-	if (!vmlinux)
-		vmlinux = KC_FUZZ_FIXTURES "/arm64-6.1-4k48/vmlinux";
-	if (!dump)
-		dump = KC_FUZZ_FIXTURES "/arm64-6.1-4k48/vmcore.kdump-zstd";
+	if (!vmlinux || !*vmlinux)
+		vmlinux = vmlinux_path;
+	if (!dump || !*dump)
+		dump = dump_path;
 	struct kc_session_options opts = {
 		.vmlinux_path = vmlinux,
 		.dump_paths = &dump,

@@ -13,12 +13,11 @@ C=corpus
 mkdir -p $C/{elf,kdump,flat,codec,vmcoreinfo,pgtable,unwind,kernel}
 rm -f $C/*/seed-*
 
-for f in arm64-6.1-4k48/vmcore.kdump-zstd arm64-6.1-16k47/vmcore.kdump-zlib \
-	 arm64-6.1-64k52/vmcore.kdump-zlib; do
+for f in arm64-6.1-4k48/vmcore.kdump-zstd arm64-6.1-64k52/vmcore.kdump-zlib; do
 	head -c 65536 "$FIX/$f" > "$C/kdump/seed-${f//\//-}"
 done
 for f in arm64-6.1-4k48/vmcore.kdump-lzo arm64-5.10-4k39/vmcore.kdump-zlib \
-	 arm64-6.1-16k47/qemu.kdump-zlib; do
+	 arm64-6.1-16k47/qemu.kdump-zlib arm64-6.1-16k47/vmcore.kdump-zlib; do
 	head -c 8192 "$FIX/$f" > "$C/kdump/seed-${f//\//-}"
 done
 head -c 65536 "$FIX/arm64-6.1-4k48/qemu.kdump-zlib.flat" > $C/flat/seed-qemu.kdump-zlib.flat
@@ -58,6 +57,9 @@ done
 # The same memory through three codecs: one walk and one stack suffice;
 # 16K tables are 48 KiB a walk.
 rm -f $C/{pgtable,unwind}/seed-arm64-6.1-4k48-kdump-{lzo,zlib} $C/pgtable/seed-arm64-6.1-16k47-*
+# Whole small kdump files (every codec, flattened, incomplete): one set.
+find $C/kdump -name 'seed-*-small-*' ! -name 'seed-arm64-6.1-4k48-kdump-zstd-small-*' -delete
+cp $C/kdump/seed-arm64-6.1-4k48-kdump-zstd-small-mixed-flat $C/flat/
 # Kernel walks: the empty input is the real walk; a few single-word hits.
 : > $C/kernel/seed-empty
 for n in 1 2 3 4 8 16 32; do

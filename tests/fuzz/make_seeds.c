@@ -6,7 +6,10 @@
  * kdump-compressed), OUTDIR/pgtable/NAME-<n> (the real table pages of a
  * kernel-image walk, rewired to sit one after another from physical 0) and
  * OUTDIR/unwind/NAME (the panic CPU's registers and its task stack,
- * relocated to the fuzz target's stack base). tests/fuzz/make-corpus.sh
+ * relocated to the fuzz target's stack base) and, for 4K-page dumps,
+ * OUTDIR/kdump/NAME-small-* (whole kdump-compressed dumps of eight real
+ * kernel pages renumbered to pfns 0..7, written by tests/dumpwriter.c in
+ * every codec, flattened, and incomplete). tests/fuzz/make-corpus.sh
  * runs it; the results are committed under tests/fuzz/corpus/.
  */
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include <string.h>
 
 #include "arm64/mmu.h"
+#include "dumpwriter.h"
 #include "session.h"
 #include "vmcore/kdump.h"
 
@@ -130,6 +134,74 @@ static void unwind_seed(struct kc_session *s, const char *outdir,
 	write_file(dir, name, head, sizeof(head), stack, sizeof(stack));
 }
 
+/* dumpwriter.c writes into the test scratch directory: here, OUTDIR/kdump. */
+static char scratch[4096];
+const char *kc_test_scratch_dir(void);
+const char *kc_test_scratch_dir(void)
+{
+	return scratch;
+}
+
+/* Eight real pages of the kernel image, as pfns 0..7. */
+struct small_source {
+	struct kc_session *session;
+	uint64_t base; /* physical address of the first page */
+};
+
+static struct kc_error *small_read(void *ctx, uint64_t pfn, uint32_t block_size, void *buf)
+{
+	struct small_source *src = ctx;
+	return kc_dump_read_phys(src->session->dump, src->base + pfn * block_size, buf,
+				 block_size);
+}
+
+static void small_kdump_seeds(struct kc_session *s, const char *outdir, const char *name,
+			      uint64_t kernel_vaddr)
+{
+	if (s->dump->page_size != 4096)
+		return;
+	struct small_source src = {s, 0};
+	if (kc_arm64_kvtop(s->mmu, kernel_vaddr, &src.base))
+		return;
+	src.base &= ~(uint64_t)4095;
+	snprintf(scratch, sizeof(scratch), "%s/kdump", outdir);
+	struct kc_dw_page pages[8];
+	for (unsigned i = 0; i < 8; i++)
+		pages[i] = (struct kc_dw_page){i, i == 3 || i == 6};
+	struct kc_dw_source source = {small_read, &src};
+	const struct {
+		const char *suffix;
+		struct kc_dw_options opts;
+	} variants[] = {
+		{"mixed-v6", {.block_size = 4096, .header_version = 6, .codec = KC_DW_MIXED}},
+		{"zstd-v6-zero", {.block_size = 4096, .header_version = 6, .codec = KC_DW_ZSTD,
+				  .share_zero_page = true}},
+		{"raw-v1", {.block_size = 4096, .header_version = 1, .codec = KC_DW_RAW}},
+		{"mixed-flat", {.block_size = 4096, .header_version = 6, .codec = KC_DW_MIXED,
+				.flatten = true}},
+		{"zlib-incomplete", {.block_size = 4096, .header_version = 6, .codec = KC_DW_ZLIB,
+				     .incomplete = true, .keep_pages = 3, .dangling_descs = 1}},
+	};
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		struct kc_dw_options opts = variants[i].opts;
+		opts.pages = pages;
+		opts.nr_pages = 8;
+		opts.nr_cpus = 2;
+		opts.release = kc_session_release(s);
+		opts.vmcoreinfo = s->dump->vmcoreinfo;
+		opts.vmcoreinfo_size = s->dump->vmcoreinfo_size;
+		char file[256];
+		snprintf(file, sizeof(file), "%s-small-%s", name, variants[i].suffix);
+		struct kc_dw_result result;
+		struct kc_error *err = kc_dw_write(&source, &opts, file, &result);
+		if (err) {
+			fprintf(stderr, "%s: %s\n", file, kc_error_message(err));
+			exit(1);
+		}
+		kc_dw_result_free(&result);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
@@ -148,8 +220,10 @@ int main(int argc, char **argv)
 	}
 	codec_seeds(s, argv[3], argv[4]);
 	uint64_t stext;
-	if (!kc_session_symbol(s, "_stext", &stext))
+	if (!kc_session_symbol(s, "_stext", &stext)) {
 		pgtable_seed(s, argv[3], argv[4], stext);
+		small_kdump_seeds(s, argv[3], argv[4], stext);
+	}
 	unwind_seed(s, argv[3], argv[4]);
 	kc_session_destroy(s);
 	return 0;
