@@ -3,8 +3,8 @@
  * Fuzz the arm64 unwinder (src/arm64/unwind.h) over a fuzzed stack.
  * Input: pc, sp, fp, lr (8 bytes each), then the stack's bytes, mapped at
  * STACK_BASE as a task stack whose upper half is also given as an IRQ
- * stack, so stack transitions are tried. Text is a fixed kernel range with
- * an entry-text part, so exception frames get decoded.
+ * stack, so stack transitions are tried. Kernel addresses off the stack are
+ * text, with a fixed entry-text range, so exception frames get decoded.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,8 +13,6 @@
 #include "fuzz_common.h"
 
 #define STACK_BASE 0xffff800008000000ull
-#define TEXT_START 0xffff800008010000ull
-#define TEXT_END   0xffff800009000000ull
 #define ENTRY_START 0xffff800008010000ull
 #define ENTRY_END   0xffff800008012000ull
 
@@ -35,14 +33,18 @@ static struct kc_error *read_stack(void *arg, uint64_t addr, void *buf,
 	return NULL;
 }
 
+/*
+ * Entry text is a fixed range; any other kernel address off the stack is
+ * text, so the real return addresses of the seed stacks count as text.
+ */
 static enum kc_arm64_text_kind text_kind(void *arg, uint64_t addr)
 {
-	(void)arg;
+	const struct memory *mem = arg;
 	if (addr >= ENTRY_START && addr < ENTRY_END)
 		return KC_ARM64_ENTRY_TEXT;
-	if (addr >= TEXT_START && addr < TEXT_END)
-		return KC_ARM64_TEXT;
-	return KC_ARM64_NOT_TEXT;
+	if (mem && addr >= STACK_BASE && addr - STACK_BASE < mem->size)
+		return KC_ARM64_NOT_TEXT;
+	return addr >> 48 == 0xffff ? KC_ARM64_TEXT : KC_ARM64_NOT_TEXT;
 }
 
 static bool symbolize(void *arg, uint64_t addr, char *name, size_t len,
@@ -52,7 +54,7 @@ static bool symbolize(void *arg, uint64_t addr, char *name, size_t len,
 	if (text_kind(NULL, addr) == KC_ARM64_NOT_TEXT)
 		return false;
 	snprintf(name, len, "fuzz_text");
-	*offset = addr - TEXT_START;
+	*offset = addr & 0xfff;
 	return true;
 }
 
