@@ -11,7 +11,8 @@
  * touches an 8-byte word, the next 8 input bytes are XORed into it (and
  * stay XORed for the rest of the iteration), so the empty input is the real
  * walk and each input byte corrupts one word the walk really reads: page
- * table entries, list pointers, pids, names, module sizes. The printk ring
+ * table entries, list pointers, pids, names, module sizes. ps and mod (and
+ * their --json forms) then print what was found. The printk ring
  * is not walked: kcrash has no log reader yet.
  */
 #include <stdint.h>
@@ -142,6 +143,17 @@ static void walk_modules(void)
 	fuzz_drop_error(kc_modules_get(session, &modules));
 }
 
+/* The commands that print what the walks found, corrupt strings and all. */
+static void run_commands(void)
+{
+	static FILE *devnull;
+	if (!devnull)
+		devnull = fopen("/dev/null", "w");
+	static const char *const commands[] = {"ps", "ps --json", "mod", "mod --json"};
+	for (size_t i = 0; devnull && i < sizeof(commands) / sizeof(commands[0]); i++)
+		fuzz_drop_error(kc_session_run_line(session, commands[i], devnull));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -158,6 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	walk_tasks();
 	walk_modules();
+	run_commands();
 
 	kc_tasks_destroy(session);
 	kc_modules_destroy(session);
