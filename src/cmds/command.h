@@ -38,6 +38,7 @@ extern const struct kc_command kc_cmd_sys;
 extern const struct kc_command kc_cmd_vtop;
 extern const struct kc_command kc_cmd_ptov;
 extern const struct kc_command kc_cmd_mach;
+extern const struct kc_command kc_cmd_log;
 
 /* Parse a number as crash does for addresses: hex, with or without 0x. */
 struct kc_error *kc_parse_hex(const char *text, uint64_t *ret);

@@ -13,6 +13,7 @@ const struct kc_command *const kc_commands[] = {
 	&kc_cmd_vtop,
 	&kc_cmd_ptov,
 	&kc_cmd_mach,
+	&kc_cmd_log,
 };
 const size_t kc_nr_commands = sizeof(kc_commands) / sizeof(kc_commands[0]);
 
