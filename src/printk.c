@@ -704,7 +704,28 @@ static void lockless_without_dwarf(struct kc_printk_layout *l)
 	l->info_level = (struct kc_printk_bits){(l->info_text_len.offset + 3) * 8 + 5, 3};
 	if (l->info_caller_id.size)
 		l->info_caller_id.size = 4;
+}
+
+/* Without DWARF, dev_info from OFFSET(dev_printk_info.*) and LENGTH(). */
+static void dev_info_from_vmcoreinfo(struct layout_lookup *lk, struct kc_printk_layout *l)
+{
+	struct kc_session *s = lk->session;
+	uint64_t sub_len, dev_len;
 	l->info_dev_info.size = 0;
+	if (!l->info_dev_info.offset ||
+	    !vmcoreinfo_value(s, "OFFSET(%s.%s)", "dev_printk_info", "subsystem",
+			      &l->dev_subsystem.offset) ||
+	    !vmcoreinfo_value(s, "OFFSET(%s.%s)", "dev_printk_info", "device",
+			      &l->dev_device.offset) ||
+	    !vmcoreinfo_value(s, "LENGTH(%s)%s", "printk_info_subsystem", "", &sub_len) ||
+	    !vmcoreinfo_value(s, "LENGTH(%s)%s", "printk_info_device", "", &dev_len))
+		return;
+	l->dev_subsystem.size = sub_len;
+	l->dev_device.size = dev_len;
+	uint64_t end = l->dev_device.offset + dev_len;
+	if (l->dev_subsystem.offset + sub_len > end)
+		end = l->dev_subsystem.offset + sub_len;
+	l->info_dev_info.size = end;
 }
 
 static struct kc_error *lockless_layout(struct layout_lookup *lk,
@@ -745,6 +766,8 @@ static struct kc_error *lockless_layout(struct layout_lookup *lk,
 		}
 	} else {
 		lockless_without_dwarf(l);
+		l->info_dev_info = member(lk, info, "dev_info", false);
+		dev_info_from_vmcoreinfo(lk, l);
 	}
 	if (lk->err)
 		return lk->err;
@@ -813,7 +836,7 @@ struct kc_error *kc_printk_layout_from_session(struct kc_session *session,
 		err = kc_error_create(KC_ERR_UNSUPPORTED,
 				      "no printk log found: the kernel has neither the lockless ring buffer (prb, struct printk_ringbuffer) nor struct printk_log records (log_first_idx)%s",
 				      lk.dwarf ? "" : " in VMCOREINFO, and there is no vmlinux DWARF");
-	return err ? kc_error_prefix(err, "log") : NULL;
+	return err;
 }
 
 static struct kc_error *session_read(void *ctx, uint64_t addr, void *buf, size_t len)

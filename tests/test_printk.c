@@ -241,6 +241,7 @@ static void check_options(const char *fixture)
 	CHECK(run(&out, &err, "-s -c 'log -m' %s %s", vmlinux, dump) == 0);
 	CHECK(out && strstr(out, "] <0>Kernel panic - not syncing: "));
 	CHECK(out && strstr(out, "] <6>Booting Linux on physical CPU"));
+	free(err);
 	/* Every line has a level, and -m levels match --json's. */
 	char *json_out = NULL;
 	CHECK(run(&json_out, &err, "-s -c 'log --json' %s %s", vmlinux, dump) == 0);
@@ -266,6 +267,22 @@ static void check_options(const char *fixture)
 	CHECK(json_out && strstr(json_out, "\"text\": \"Kernel panic - not syncing: sysrq triggered crash\""));
 	free(json_out);
 	free(out);
+
+	/* Without the vmlinux: the layout from VMCOREINFO alone, same log. */
+	char *truth = ground_truth_dmesg(fixture);
+	REQUIRE(truth);
+	char *expected = strip_caller_column(truth);
+	CHECK(run(&out, &err, "-s -c 'log' %s", dump) == 0);
+	if (out)
+		check_same_text("log without vmlinux", out, expected);
+	free(out);
+	free(err);
+	CHECK(run(&out, &err, "-s -c 'log -d' %s", dump) == 0);
+	CHECK(out && strstr(out, "\n               SUBSYSTEM=platform\n"));
+	free(out);
+	free(err);
+	free(expected);
+	free(truth);
 
 	/* -T: wall-clock times; the panic happened at the crash time. */
 	char *crashtime_text = kc_test_fact(fixture, "vmcoreinfo.CRASHTIME");

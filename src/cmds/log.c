@@ -50,7 +50,7 @@ static struct kc_error *parse_options(int argc, char **argv,
 			case 'a':
 			case 's':
 				return kc_error_create(KC_ERR_UNSUPPORTED,
-						       "log -%c (audit log / per-CPU safe buffers) is not supported",
+						       "-%c (audit log / per-CPU safe buffers) is not supported",
 						       *c);
 			default:
 				return kc_usage_error(&kc_cmd_log);
@@ -58,7 +58,7 @@ static struct kc_error *parse_options(int argc, char **argv,
 		}
 	}
 	if (opts->no_time && opts->wall_time)
-		return kc_error_create(KC_ERR_INVALID_ARG, "log: -t and -T exclude each other");
+		return kc_error_create(KC_ERR_INVALID_ARG, "-t and -T exclude each other");
 	return NULL;
 }
 
@@ -81,7 +81,7 @@ static struct kc_error *cmd_log(struct kc_session *session, int argc,
 		const char *source;
 		err = kc_printk_boot_time(session, &opts.boot_seconds, &source);
 		if (err)
-			return kc_error_prefix(err, "log -T");
+			return kc_error_prefix(err, "-T");
 	}
 	struct kc_printk_printer printer;
 	kc_printk_printer_init(&printer, out, &opts);
