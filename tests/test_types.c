@@ -6,13 +6,11 @@
  * layer's own list walk).
  */
 #include <fcntl.h>
-#include <gelf.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cmds/object.h"
 #include "dwarf.h"
 #include "harness.h"
 #include "kernel.h"
