@@ -327,6 +327,19 @@ KC_TEST(mmu_commands_4k48)
 		 (unsigned long long)pa);
 	CHECK_MSG(out && strstr(out, expected), "vtop printed:\n%s", out ? out : "");
 	CHECK(out && strstr(out, "(VALID|") && strstr(out, "|AF|"));
+	/* crash's struct page line: vmemmap + pfn * sizeof(struct page), same PA. */
+	char *vmemmap = kc_test_fact(fixture, "vmcoreinfo.NUMBER(VMEMMAP_START)");
+	char *phys_offset = kc_test_fact(fixture, "vmcoreinfo.NUMBER(PHYS_OFFSET)");
+	REQUIRE(vmemmap && phys_offset);
+	/* v5.4+ pgtable.h: vmemmap = VMEMMAP_START - (memstart_addr >> PAGE_SHIFT) pages. */
+	uint64_t page = strtoull(vmemmap, NULL, 0) +
+			((pa >> 12) - (strtoull(phys_offset, NULL, 0) >> 12)) * 64;
+	free(vmemmap);
+	free(phys_offset);
+	snprintf(expected, sizeof(expected),
+		 "      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n%016llx %8llx ",
+		 (unsigned long long)page, (unsigned long long)pa);
+	CHECK_MSG(out && strstr(out, expected), "vtop printed:\n%s\nexpected: %s", out ? out : "", expected);
 	CHECK(!out || !strstr(out, "WARNING"));
 	free(out);
 	free(err);

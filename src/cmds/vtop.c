@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../arm64/mmu.h"
+#include "../kernel.h"
 #include "../tasks.h"
 
 /* crash's mkstring(CENTER|LJUST): TEXT centred in WIDTH columns. */
@@ -122,6 +123,85 @@ static struct kc_error *user_space(struct kc_session *session, struct vtop_space
 	return err;
 }
 
+/* Page flag names from the kernel's own enum pageflags ("PG_locked" -> "locked"). */
+static void print_page_flag_names(struct kc_session *session, uint64_t flags,
+				  FILE *out)
+{
+	struct kc_type pageflags;
+	struct kc_error *err = kc_kernel_type(session, "enum pageflags", &pageflags);
+	if (err) {
+		kc_error_destroy(err);
+		return;
+	}
+	int64_t nr_flags = 0;
+	struct kc_dwarf *dwarf;
+	err = kc_session_dwarf(session, &dwarf);
+	if (!err)
+		err = kc_dwarf_find_enumerator(dwarf, "__NR_PAGEFLAGS", &nr_flags, NULL);
+	kc_error_destroy(err);
+	if (err || nr_flags <= 0 || nr_flags > 64)
+		return;
+	const char *sep = " ";
+	for (int64_t bit = 0; bit < nr_flags; bit++) {
+		if (!(flags & (UINT64_C(1) << bit)))
+			continue;
+		/* Several names can share a bit (PG_owner_priv_1 = PG_checked): the first wins. */
+		struct kc_enumerator_iter it;
+		kc_enumerator_iter_init(&it, &pageflags);
+		for (;;) {
+			const char *name;
+			int64_t value;
+			bool done;
+			err = kc_enumerator_iter_next(&it, &name, &value, &done);
+			if (err || done) {
+				kc_error_destroy(err);
+				break;
+			}
+			if (value == bit && strncmp(name, "PG_", 3) == 0) {
+				fprintf(out, "%s%s", sep, name + 3);
+				sep = ",";
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * crash's struct page line (memory.c dump_mem_map): the page's address in
+ * vmemmap, its physical address, mapping, index, reference count and flags.
+ */
+static void print_page_line(struct kc_session *session,
+			    struct kc_arm64_mmu *mmu, uint64_t paddr, FILE *out)
+{
+	uint64_t pfn = paddr >> mmu->geo.page_shift, page;
+	uint64_t flags, mapping, index, refcount;
+	struct kc_error *err = kc_arm64_pfn_to_page(&mmu->layout, pfn, &page);
+	if (!err)
+		err = kc_kernel_read_member(session, page, "struct page", "flags", &flags);
+	if (!err)
+		err = kc_kernel_read_member(session, page, "struct page", "mapping", &mapping);
+	if (!err)
+		err = kc_kernel_read_member(session, page, "struct page", "index", &index);
+	if (!err)
+		err = kc_kernel_read_member(session, page, "struct page",
+					    kc_kernel_has_member(session, "struct page", "_refcount") ?
+						    "_refcount.counter" : "_count.counter",
+					    &refcount);
+	if (err) {
+		/* Without the vmlinux or with the page unreadable: no page line. */
+		kc_error_destroy(err);
+		return;
+	}
+	fprintf(out, "\n      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n");
+	fprintf(out, "%016llx %8llx %16llx %8llx %2d %llx",
+		(unsigned long long)page,
+		(unsigned long long)(pfn << mmu->geo.page_shift),
+		(unsigned long long)mapping, (unsigned long long)index,
+		(int)(int32_t)refcount, (unsigned long long)flags);
+	print_page_flag_names(session, flags, out);
+	fputc('\n', out);
+}
+
 static struct kc_error *vtop_one(struct kc_session *session,
 				 struct kc_arm64_mmu *mmu, uint64_t vaddr,
 				 struct vtop_space *space, FILE *out)
@@ -152,6 +232,7 @@ static struct kc_error *vtop_one(struct kc_session *session,
 		fputc('\n', out);
 		return err;
 	}
+	print_page_line(session, mmu, walk.paddr, out);
 	if (user)
 		return NULL;
 	/* The fast paths must agree with the tables; say so if they do not. */
