@@ -331,9 +331,13 @@ KC_TEST(mmu_commands_4k48)
 	char *vmemmap = kc_test_fact(fixture, "vmcoreinfo.NUMBER(VMEMMAP_START)");
 	char *phys_offset = kc_test_fact(fixture, "vmcoreinfo.NUMBER(PHYS_OFFSET)");
 	REQUIRE(vmemmap && phys_offset);
-	/* v5.4+ pgtable.h: vmemmap = VMEMMAP_START - (memstart_addr >> PAGE_SHIFT) pages. */
+	/*
+	 * v5.4+ pgtable.h: vmemmap = VMEMMAP_START - (memstart_addr >> PAGE_SHIFT)
+	 * pages; memstart_addr is an s64, so the shift is arithmetic.
+	 */
+	int64_t memstart_pfn = (int64_t)strtoull(phys_offset, NULL, 0) >> 12;
 	uint64_t page = strtoull(vmemmap, NULL, 0) +
-			((pa >> 12) - (strtoull(phys_offset, NULL, 0) >> 12)) * 64;
+			((pa >> 12) - (uint64_t)memstart_pfn) * 64;
 	free(vmemmap);
 	free(phys_offset);
 	snprintf(expected, sizeof(expected),
