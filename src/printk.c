@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "printk.h"
 
+#include "json.h"
+
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -935,25 +937,6 @@ void kc_printk_printer_init(struct kc_printk_printer *printer, FILE *out,
 		printer->opts.caller_width = 8;
 }
 
-static void json_string(FILE *out, const char *s, size_t len)
-{
-	fputc('"', out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(out, "\\u%04x", c); /* bytes as Latin-1: always valid JSON */
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 static void caller_text(const struct kc_printk_record *rec, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "%c%u", rec->caller_id & KC_PRINTK_CALLER_CPU ? 'C' : 'T',
@@ -970,7 +953,7 @@ static void print_json(struct kc_printk_printer *p, const struct kc_printk_recor
 		fputs("\"seq\": null", out);
 	if (rec->corrupt) {
 		fputs(", \"corrupt\": ", out);
-		json_string(out, rec->corrupt, strlen(rec->corrupt));
+		kc_json_string_n(out, rec->corrupt, strlen(rec->corrupt));
 		fputc('}', out);
 		return;
 	}
@@ -979,19 +962,19 @@ static void print_json(struct kc_printk_printer *p, const struct kc_printk_recor
 	if (rec->has_caller_id) {
 		char caller[16];
 		caller_text(rec, caller, sizeof(caller));
-		json_string(out, caller, strlen(caller));
+		kc_json_string_n(out, caller, strlen(caller));
 	} else {
 		fputs("null", out);
 	}
 	fputs(", \"text\": ", out);
-	json_string(out, rec->text, rec->text_len);
+	kc_json_string_n(out, rec->text, rec->text_len);
 	if (rec->dict_len) {
 		fputs(", \"dict\": [", out);
 		for (size_t i = 0; i < rec->dict_len;) {
 			size_t n = strnlen(rec->dict + i, rec->dict_len - i);
 			if (i)
 				fputs(", ", out);
-			json_string(out, rec->dict + i, n);
+			kc_json_string_n(out, rec->dict + i, n);
 			i += n + 1;
 		}
 		fputc(']', out);
