@@ -348,6 +348,16 @@ KC_TEST(mmu_commands_4k48)
 	free(out);
 	free(err);
 
+	/* vtop --json parses and agrees with the text (piped through kcrash's shell). */
+	snprintf(args, sizeof(args), "-s -c 'vtop --json %llx | python3 -c \"import json,sys; "
+		 "d=json.load(sys.stdin)[0]; print(d[\\\"paddr\\\"], len(d[\\\"levels\\\"]), d[\\\"mapped\\\"])\"' '%s' '%s'",
+		 (unsigned long long)va, vmlinux, dump);
+	CHECK(kc_test_run_kcrash(args, &out, &err) == 0);
+	snprintf(expected, sizeof(expected), "0x%llx 4 True\n", (unsigned long long)pa);
+	CHECK_STR(out, expected);
+	free(out);
+	free(err);
+
 	/* rd through vmalloc: the pattern's first two words. */
 	snprintf(args, sizeof(args), "-s -c 'rd %llx 2' '%s' '%s'",
 		 (unsigned long long)fact_u64(fixture, "testmod.vbuf.va"), vmlinux, dump);
