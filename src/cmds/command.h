@@ -48,6 +48,8 @@ extern const struct kc_command kc_cmd_p;
 extern const struct kc_command kc_cmd_whatis;
 extern const struct kc_command kc_cmd_list;
 extern const struct kc_command kc_cmd_log;
+extern const struct kc_command kc_cmd_bt;
+extern const struct kc_command kc_cmd_foreach;
 
 /* Parse a number as crash does for addresses: hex, with or without 0x. */
 struct kc_error *kc_parse_hex(const char *text, uint64_t *ret);

@@ -23,6 +23,8 @@ const struct kc_command *const kc_commands[] = {
 	&kc_cmd_whatis,
 	&kc_cmd_list,
 	&kc_cmd_log,
+	&kc_cmd_bt,
+	&kc_cmd_foreach,
 };
 const size_t kc_nr_commands = sizeof(kc_commands) / sizeof(kc_commands[0]);
 
