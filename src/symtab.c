@@ -44,7 +44,14 @@ static int compare_by_addr(const void *a, const void *b)
 	const struct kc_symbol *sa = a, *sb = b;
 	if (sa->addr != sb->addr)
 		return sa->addr < sb->addr ? -1 : 1;
-	/* Prefer global symbols first at one address, then by name. */
+	/*
+	 * At one address, prefer a symbol with a size (a function or object)
+	 * over a section marker (gic_handle_irq over __irqentry_text_start),
+	 * then global symbols, then by name.
+	 */
+	int sized_a = sa->size != 0, sized_b = sb->size != 0;
+	if (sized_a != sized_b)
+		return sized_b - sized_a;
 	int ga = sa->type >= 'A' && sa->type <= 'Z';
 	int gb = sb->type >= 'A' && sb->type <= 'Z';
 	if (ga != gb)
