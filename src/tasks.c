@@ -688,8 +688,15 @@ static void find_panic_task(struct kc_session *session, struct kc_task_list *lis
 			list->panic_source = "panic_cpu";
 		}
 	}
+	/*
+	 * A readable panic_cpu of -1 (PANIC_CPU_INVALID) means the kernel did
+	 * not panic (a dump of a running system, such as QEMU's): there is no
+	 * panic task, and QEMU's notes carry vCPU numbers, not pids. Only a
+	 * kernel without panic_cpu falls back to the notes' pids.
+	 */
+	bool panic_cpu_known = err == NULL;
 	kc_error_destroy(err);
-	if (list->panic_task || !session->dump)
+	if (list->panic_task || panic_cpu_known || !session->dump)
 		return;
 	for (size_t i = 0; i < session->dump->nr_prstatus; i++) {
 		int32_t pid = session->dump->prstatus[i].pid;

@@ -35,6 +35,7 @@ extern const struct kc_command kc_cmd_help;
 extern const struct kc_command kc_cmd_quit;
 extern const struct kc_command kc_cmd_rd;
 extern const struct kc_command kc_cmd_sys;
+extern const struct kc_command kc_cmd_triage;
 extern const struct kc_command kc_cmd_vtop;
 extern const struct kc_command kc_cmd_ptov;
 extern const struct kc_command kc_cmd_mach;

@@ -10,6 +10,7 @@ const struct kc_command *const kc_commands[] = {
 	&kc_cmd_quit,
 	&kc_cmd_rd,
 	&kc_cmd_sys,
+	&kc_cmd_triage,
 	&kc_cmd_vtop,
 	&kc_cmd_ptov,
 	&kc_cmd_mach,
