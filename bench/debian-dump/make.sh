@@ -153,7 +153,7 @@ stage_collect() {
     echo "qemu=$(qemu-system-aarch64 --version | head -1)"
     echo "qemu_cpu=$CPU guest_mem=$MEM crashkernel=$CRASHKERNEL"
     echo "makedumpfile_guest=$(head -1 "$D/makedumpfile-version.txt")"
-    grep -E '^(kexec-tools|busybox-static) ' "$WORK/userland.txt" || true
+    grep -E '^Package: (kexec-tools|makedumpfile|busybox-static) ' "$WORK/userland.txt" || true
   } > "$G/build-info.txt"
   (cd "$OUT" && ls -l vmcore.* qemu.elf vmlinux 2>/dev/null) >&2
 }
