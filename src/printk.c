@@ -308,7 +308,7 @@ static struct kc_error *read_ring(const struct kc_printk_layout *l,
 	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
 		if (ends[i] > need)
 			need = ends[i];
-	uint8_t *rb;
+	uint8_t *rb = NULL;
 	struct kc_error *err = read_alloc(read, read_ctx, l->prb, need,
 					  "struct printk_ringbuffer", &rb);
 	if (err)
@@ -512,7 +512,7 @@ static struct kc_error *walk_log_buf(struct walk *w, kc_printk_read_fn read,
 		return kc_error_create(KC_ERR_FORMAT,
 				       "struct printk_log layout (%s) is inconsistent",
 				       l->source ? l->source : "given");
-	uint8_t *buf;
+	uint8_t *buf = NULL;
 	struct kc_error *err = read_alloc(read, read_ctx, l->log_buf, l->log_buf_len,
 					  "log_buf", &buf);
 	if (err)
@@ -773,7 +773,7 @@ static struct kc_error *lockless_layout(struct layout_lookup *lk,
 	}
 	if (lk->err)
 		return lk->err;
-	uint64_t prb_ptr;
+	uint64_t prb_ptr = 0;
 	struct kc_error *err = symbol_value(lk->session, "prb", 8, &prb_ptr);
 	if (err)
 		return err;
