@@ -1655,3 +1655,43 @@ struct kc_error *kc_enumerator_iter_next(struct kc_enumerator_iter *it,
 	*done = true;
 	return NULL;
 }
+
+/* ---- line numbers ------------------------------------------------------- */
+
+/* The compile unit whose ranges hold ADDR, without .debug_aranges too. */
+static bool unit_holding(Dwarf *dwarf, uint64_t addr, Dwarf_Die *cu)
+{
+	if (dwarf_addrdie(dwarf, addr, cu))
+		return true;
+	Dwarf_Off offset = 0, next;
+	size_t header_size;
+	while (dwarf_nextcu(dwarf, offset, &next, &header_size, NULL, NULL,
+			    NULL) == 0) {
+		if (dwarf_offdie(dwarf, offset + header_size, cu) &&
+		    dwarf_haspc(cu, addr) == 1)
+			return true;
+		offset = next;
+	}
+	return false;
+}
+
+struct kc_error *kc_dwarf_source_line(struct kc_dwarf *dw, uint64_t addr,
+				      const char **file, int *line)
+{
+	struct kc_error *err = ensure_dwarf(dw);
+	if (err)
+		return err;
+	Dwarf_Die cu;
+	if (!unit_holding(dw->dwarf, addr, &cu))
+		return kc_error_address(KC_ERR_LOOKUP, addr,
+					"no compile unit covers 0x%llx",
+					(unsigned long long)addr);
+	Dwarf_Line *dwline = dwarf_getsrc_die(&cu, addr);
+	const char *name = dwline ? dwarf_linesrc(dwline, NULL, NULL) : NULL;
+	if (!name || dwarf_lineno(dwline, line) != 0)
+		return kc_error_address(KC_ERR_LOOKUP, addr,
+					"no line-table entry for 0x%llx",
+					(unsigned long long)addr);
+	*file = name;
+	return NULL;
+}

@@ -167,4 +167,12 @@ struct kc_error *kc_enumerator_iter_next(struct kc_enumerator_iter *it,
 /* The type of a DIE's DW_AT_type (void when absent). */
 struct kc_error *kc_type_of_die(const Dwarf_Die *die, struct kc_type *ret);
 
+/*
+ * The source file and line of ADDR (a link-time address) from the line
+ * table of the compile unit holding it; *FILE stays valid while DW is open.
+ * KC_ERR_LOOKUP when no unit or line covers ADDR.
+ */
+struct kc_error *kc_dwarf_source_line(struct kc_dwarf *dw, uint64_t addr,
+				      const char **file, int *line);
+
 #endif

@@ -37,6 +37,8 @@ static void usage(FILE *out)
 		"  -s             no banner\n"
 		"  --cache MB     size of the decompressed-page cache (default %u)\n"
 		"  --force        open even when the vmlinux does not match the dump\n"
+		"  --triage       print what happened (the triage command) and exit\n"
+		"  --json         with --triage: the versioned JSON document instead\n"
 		"  -h, --help     this text\n"
 		"  -v, --version  print the version\n"
 		"\n"
@@ -50,6 +52,8 @@ struct cli {
 	const char *commands;
 	bool silent;
 	bool force;
+	bool triage;  /* --triage: run "triage" and exit */
+	bool json;    /* --json with --triage */
 	size_t cache_bytes;
 	const char *vmlinux;
 	const char **dumps;
@@ -63,6 +67,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{"version", no_argument, NULL, 'v'},
 		{"cache", required_argument, NULL, 'C'},
 		{"force", no_argument, NULL, 'F'},
+		{"triage", no_argument, NULL, 'T'},
+		{"json", no_argument, NULL, 'J'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -90,6 +96,12 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		}
 		case 'F':
 			cli->force = true;
+			break;
+		case 'T':
+			cli->triage = true;
+			break;
+		case 'J':
+			cli->json = true;
 			break;
 		case 'v':
 			printf("kcrash %s\n", KCRASH_VERSION);
@@ -129,6 +141,18 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 				argv[i]);
 			return EXIT_USAGE;
 		}
+	}
+	if (cli->json && !cli->triage) {
+		fprintf(stderr, "kcrash: --json goes with --triage (commands take --json themselves)\n");
+		return EXIT_USAGE;
+	}
+	if (cli->triage) {
+		if (cli->script || cli->commands) {
+			fprintf(stderr, "kcrash: --triage runs alone, without -i or -c\n");
+			return EXIT_USAGE;
+		}
+		cli->commands = cli->json ? "triage --json" : "triage";
+		cli->silent = true;
 	}
 	if (cli->nr_dumps == 0) {
 		fprintf(stderr, "kcrash: no dump file given\n");

@@ -12,7 +12,10 @@
 
 #include "cmds/command.h"
 
-/* Position of the first unquoted character from SET in S, or NULL. */
+/*
+ * Position of the first unquoted character from SET in S, or NULL. A '>'
+ * right after '-' is C's "->" (p task->mm), never a redirection.
+ */
 static const char *find_unquoted(const char *s, const char *set)
 {
 	char quote = 0;
@@ -26,7 +29,7 @@ static const char *find_unquoted(const char *s, const char *set)
 			quote = *p;
 		} else if (*p == '\\' && p[1]) {
 			p++;
-		} else if (strchr(set, *p)) {
+		} else if (strchr(set, *p) && !(*p == '>' && p > s && p[-1] == '-')) {
 			return p;
 		}
 	}

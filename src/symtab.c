@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,12 +45,88 @@ static int compare_by_addr(const void *a, const void *b)
 	const struct kc_symbol *sa = a, *sb = b;
 	if (sa->addr != sb->addr)
 		return sa->addr < sb->addr ? -1 : 1;
-	/* Prefer global symbols first at one address, then by name. */
+	/*
+	 * At one address, prefer a symbol with a size (a function or object)
+	 * over a section marker (gic_handle_irq over __irqentry_text_start),
+	 * then global symbols, then by name.
+	 */
+	int sized_a = sa->size != 0, sized_b = sb->size != 0;
+	if (sized_a != sized_b)
+		return sized_b - sized_a;
 	int ga = sa->type >= 'A' && sa->type <= 'Z';
 	int gb = sb->type >= 'A' && sb->type <= 'Z';
 	if (ga != gb)
 		return gb - ga;
 	return strcmp(sa->name, sb->name);
+}
+
+/*
+ * by_addr in compare_by_addr's order, faster than qsort on a vmlinux's ~190k
+ * symbols: a stable LSD radix sort of (address, index) pairs, 16 bits a pass,
+ * skipping the passes where all addresses share the digit (the kernel's high
+ * bits), then compare_by_addr within each run of one address.
+ */
+struct addr_key {
+	uint64_t addr;
+	size_t index;
+};
+
+static bool radix_pass(struct addr_key *from, struct addr_key *to, size_t n,
+		       unsigned shift, size_t *count)
+{
+	memset(count, 0, sizeof(*count) << 16);
+	for (size_t i = 0; i < n; i++)
+		count[(from[i].addr >> shift) & 0xffff]++;
+	if (count[(from[0].addr >> shift) & 0xffff] == n)
+		return false;
+	size_t sum = 0;
+	for (size_t d = 0; d < 1u << 16; d++) {
+		size_t c = count[d];
+		count[d] = sum;
+		sum += c;
+	}
+	for (size_t i = 0; i < n; i++)
+		to[count[(from[i].addr >> shift) & 0xffff]++] = from[i];
+	return true;
+}
+
+static struct kc_error *sort_by_addr(struct kc_symtab *symtab)
+{
+	size_t n = symtab->nr_symbols;
+	if (n < 2)
+		return NULL;
+	struct addr_key *keys = malloc(2 * n * sizeof(*keys));
+	size_t *count = malloc(sizeof(*count) << 16);
+	struct kc_symbol *sorted = malloc(n * sizeof(*sorted));
+	if (!keys || !count || !sorted) {
+		free(keys);
+		free(count);
+		free(sorted);
+		return &kc_error_nomem;
+	}
+	struct addr_key *from = keys, *to = keys + n;
+	for (size_t i = 0; i < n; i++)
+		from[i] = (struct addr_key){symtab->by_addr[i].addr, i};
+	for (unsigned shift = 0; shift < 64; shift += 16) {
+		if (radix_pass(from, to, n, shift, count)) {
+			struct addr_key *t = from;
+			from = to;
+			to = t;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = symtab->by_addr[from[i].index];
+	for (size_t start = 0, end; start < n; start = end) {
+		for (end = start + 1; end < n && sorted[end].addr == sorted[start].addr; end++)
+			;
+		if (end - start > 1)
+			qsort(sorted + start, end - start, sizeof(*sorted), compare_by_addr);
+	}
+	free(keys);
+	free(count);
+	free(symtab->by_addr);
+	symtab->by_addr = sorted;
+	return NULL;
 }
 
 static uint64_t hash_name(const char *name)
@@ -132,8 +209,9 @@ static struct kc_error *read_symbols(struct kc_symtab *symtab, Elf *elf)
 			.type = symbol_type(&sym, elf),
 		};
 	}
-	qsort(symtab->by_addr, symtab->nr_symbols, sizeof(*symtab->by_addr),
-	      compare_by_addr);
+	struct kc_error *err = sort_by_addr(symtab);
+	if (err)
+		return err;
 	return build_name_hash(symtab);
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "typefmt.h"
 
+#include "json.h"
+
 #include <dwarf.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -814,23 +816,6 @@ void kc_typefmt_string(FILE *out, const void *bytes, size_t size)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static void json_string(FILE *out, const uint8_t *s, size_t n)
-{
-	fputc('"', out);
-	for (size_t i = 0; i < n && s[i]; i++) {
-		uint8_t c = s[i];
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(out, "\\u%04x", c); /* bytes as Latin-1 code points */
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 static struct kc_error *json_value(const struct value_printer *vp,
 				   const struct kc_type *type, uint64_t offset,
 				   uint64_t bit_size, uint64_t bit_offset);
@@ -855,7 +840,7 @@ static struct kc_error *json_members(const struct value_printer *vp,
 		} else {
 			fputs(*first ? "" : ", ", vp->out);
 			*first = false;
-			json_string(vp->out, (const uint8_t *)(m.name ? m.name : ""),
+			kc_json_string_n(vp->out, (const char *)(m.name ? m.name : ""),
 				    m.name ? strlen(m.name) : 0);
 			fputs(": ", vp->out);
 			err = json_value(vp, &m.type, bit / 8, m.bit_size, bit);
@@ -878,7 +863,7 @@ static struct kc_error *json_array(const struct value_printer *vp,
 		return err;
 	struct kc_type stripped = kc_type_strip(&element);
 	if (kc_type_kind(&stripped) == KC_TYPE_CHAR && element_size == 1) {
-		json_string(vp->out, vp->bytes + offset, length);
+		kc_json_string_n(vp->out, (const char *)vp->bytes + offset, length);
 		return NULL;
 	}
 	fputc('[', vp->out);
@@ -920,7 +905,7 @@ static struct kc_error *json_scalar(const struct value_printer *vp,
 			return &kc_error_nomem;
 		print_enum(name.out, t, value);
 		fclose(name.out);
-		json_string(vp->out, (const uint8_t *)text, len);
+		kc_json_string_n(vp->out, (const char *)text, len);
 		free(text);
 		break;
 	}

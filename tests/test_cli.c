@@ -2,6 +2,7 @@
 /* The kcrash binary as users and bots run it: arguments, batch, exit codes. */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "harness.h"
@@ -348,6 +349,27 @@ KC_TEST(cli_vmlinux_mismatch_needs_force)
 	rc = run(&out, &err, "-s -c sys '%s' '%s'", vmlinux, same);
 	CHECK(rc == 0);
 	CHECK_STR(err, "");
+	free(out);
+	free(err);
+}
+
+/* "->" in an expression is C, not a redirection to a file. */
+KC_TEST(cli_arrow_is_not_a_redirection)
+{
+	const char *vmlinux = sample_vmlinux();
+	const char *dump = sample_dump();
+	if (!vmlinux || !dump)
+		return;
+	char *out = NULL, *err = NULL;
+	char cwd[4096];
+	REQUIRE(getcwd(cwd, sizeof(cwd)));
+	REQUIRE(chdir(kc_test_scratch_dir()) == 0);
+	unlink("next");
+	int rc = run(&out, &err, "-s -c 'p init_task.tasks.next->next' '%s' '%s'", vmlinux, dump);
+	CHECK(rc == 0);
+	CHECK(out && strstr(out, "$1 = (struct list_head *) 0x"));
+	CHECK(access("next", F_OK) != 0);
+	REQUIRE(chdir(cwd) == 0);
 	free(out);
 	free(err);
 }

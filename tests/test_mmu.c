@@ -327,7 +327,34 @@ KC_TEST(mmu_commands_4k48)
 		 (unsigned long long)pa);
 	CHECK_MSG(out && strstr(out, expected), "vtop printed:\n%s", out ? out : "");
 	CHECK(out && strstr(out, "(VALID|") && strstr(out, "|AF|"));
+	/* crash's struct page line: vmemmap + pfn * sizeof(struct page), same PA. */
+	char *vmemmap = kc_test_fact(fixture, "vmcoreinfo.NUMBER(VMEMMAP_START)");
+	char *phys_offset = kc_test_fact(fixture, "vmcoreinfo.NUMBER(PHYS_OFFSET)");
+	REQUIRE(vmemmap && phys_offset);
+	/*
+	 * v5.4+ pgtable.h: vmemmap = VMEMMAP_START - (memstart_addr >> PAGE_SHIFT)
+	 * pages; memstart_addr is an s64, so the shift is arithmetic.
+	 */
+	int64_t memstart_pfn = (int64_t)strtoull(phys_offset, NULL, 0) >> 12;
+	uint64_t page = strtoull(vmemmap, NULL, 0) +
+			((pa >> 12) - (uint64_t)memstart_pfn) * 64;
+	free(vmemmap);
+	free(phys_offset);
+	snprintf(expected, sizeof(expected),
+		 "      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n%016llx %8llx ",
+		 (unsigned long long)page, (unsigned long long)pa);
+	CHECK_MSG(out && strstr(out, expected), "vtop printed:\n%s\nexpected: %s", out ? out : "", expected);
 	CHECK(!out || !strstr(out, "WARNING"));
+	free(out);
+	free(err);
+
+	/* vtop --json parses and agrees with the text (piped through kcrash's shell). */
+	snprintf(args, sizeof(args), "-s -c 'vtop --json %llx | python3 -c \"import json,sys; "
+		 "d=json.load(sys.stdin)[0]; print(d[\\\"paddr\\\"], len(d[\\\"levels\\\"]), d[\\\"mapped\\\"])\"' '%s' '%s'",
+		 (unsigned long long)va, vmlinux, dump);
+	CHECK(kc_test_run_kcrash(args, &out, &err) == 0);
+	snprintf(expected, sizeof(expected), "0x%llx 4 True\n", (unsigned long long)pa);
+	CHECK_STR(out, expected);
 	free(out);
 	free(err);
 

@@ -685,7 +685,7 @@ static void check_vmalloc_buffer(struct fixture_ctx *fx)
 	unsigned checked = 0;
 	for (unsigned i = 0; i < 16; i++) {
 		char key[64];
-		uint64_t va, pa;
+		uint64_t va = 0, pa = 0;
 		snprintf(key, sizeof(key), "testmod.vbuf.page%u", i);
 		if (!CHECK_MSG(fact_va_pa(fx->name, key, &va, &pa), "%s: no %s", fx->name, key))
 			continue;
@@ -767,7 +767,7 @@ static void check_kmalloc_objects(struct fixture_ctx *fx)
 {
 	for (unsigned i = 0; i < 4; i++) {
 		char key[32], name[32];
-		uint64_t va, pa;
+		uint64_t va = 0, pa = 0;
 		snprintf(key, sizeof(key), "testmod.obj%u", i);
 		if (!CHECK_MSG(fact_va_pa(fx->name, key, &va, &pa), "%s: no %s", fx->name, key))
 			continue;

@@ -6,13 +6,11 @@
  * layer's own list walk).
  */
 #include <fcntl.h>
-#include <gelf.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "cmds/object.h"
 #include "dwarf.h"
 #include "harness.h"
 #include "kernel.h"
@@ -219,106 +217,29 @@ static void check_damaged_lists(const char *fixture)
  * does not apply (libdwfl would; the "mod -s" work owns that). ABS32/ABS64
  * against section symbols are all the aarch64 debug relocations there are.
  */
-static bool relocated_module_copy(const char *ko, const char *copy)
-{
-	char command[8192];
-	snprintf(command, sizeof(command), "cp '%s' '%s'", ko, copy);
-	if (system(command) != 0)
-		return false;
-	elf_version(EV_CURRENT);
-	int fd = open(copy, O_RDWR);
-	if (fd < 0)
-		return false;
-	Elf *elf = elf_begin(fd, ELF_C_RDWR, NULL);
-	size_t shstrndx;
-	bool ok = elf && elf_getshdrstrndx(elf, &shstrndx) == 0;
-	Elf_Scn *symtab_scn = NULL;
-	for (Elf_Scn *scn = NULL; ok && (scn = elf_nextscn(elf, scn));) {
-		GElf_Shdr shdr;
-		if (gelf_getshdr(scn, &shdr) && shdr.sh_type == SHT_SYMTAB)
-			symtab_scn = scn;
-	}
-	Elf_Data *symbols = symtab_scn ? elf_getdata(symtab_scn, NULL) : NULL;
-	ok = ok && symbols;
-	for (Elf_Scn *scn = NULL; ok && (scn = elf_nextscn(elf, scn));) {
-		GElf_Shdr shdr, target_shdr;
-		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_RELA)
-			continue;
-		Elf_Scn *target = elf_getscn(elf, shdr.sh_info);
-		const char *name = target && gelf_getshdr(target, &target_shdr) ?
-			elf_strptr(elf, shstrndx, target_shdr.sh_name) : NULL;
-		if (!name || strncmp(name, ".debug_", 7) != 0)
-			continue;
-		Elf_Data *relas = elf_getdata(scn, NULL);
-		Elf_Data *bytes = elf_getdata(target, NULL);
-		for (size_t i = 0; ok && i < shdr.sh_size / shdr.sh_entsize; i++) {
-			GElf_Rela rela;
-			GElf_Sym sym;
-			ok = gelf_getrela(relas, (int)i, &rela) &&
-			     gelf_getsym(symbols, (int)GELF_R_SYM(rela.r_info), &sym);
-			uint64_t value = sym.st_value + (uint64_t)rela.r_addend;
-			unsigned type = GELF_R_TYPE(rela.r_info);
-			size_t width = type == R_AARCH64_ABS64 ? 8 : type == R_AARCH64_ABS32 ? 4 : 0;
-			ok = ok && width && rela.r_offset + width <= bytes->d_size;
-			if (ok)
-				memcpy((uint8_t *)bytes->d_buf + rela.r_offset, &value, width);
-		}
-		elf_flagdata(bytes, ELF_C_SET, ELF_F_DIRTY);
-	}
-	ok = ok && elf_update(elf, ELF_C_WRITE) >= 0;
-	elf_end(elf);
-	close(fd);
-	return ok;
-}
-
-/*
- * The test module's struct kcrash_obj from the module's own DWARF (until
- * "mod -s" loads it into the session), printed by the same code as
- * "struct kcrash_obj ADDR".
- */
+/* The test module's objects, with its types from `mod -s` (its .ko DWARF). */
 static void check_module_object(const char *fixture)
 {
-	const char *vmlinux = fixture_vmlinux(fixture);
-	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
 	const char *ko = kc_test_fixture(fixture, "kcrash_testmod.ko");
-	if (!vmlinux || !dump || !ko)
-		return;
-	struct kc_session_options opts = {
-		.vmlinux_path = vmlinux, .dump_paths = &dump, .nr_dump_paths = 1};
-	struct kc_session *session;
-	REQUIRE_OK(kc_session_open(&opts, &session));
-	char copy[4096];
-	snprintf(copy, sizeof(copy), "%s/kcrash_testmod-%s-relocated.ko", KC_BUILD_ROOT, fixture);
-	REQUIRE(relocated_module_copy(ko, copy));
-	struct kc_dwarf *module;
-	REQUIRE_OK(kc_dwarf_open(copy, NULL, 0, &module));
-	struct kc_type type;
-	struct kc_object_spec spec;
-	REQUIRE_OK(kc_dwarf_find_type(module, "struct kcrash_obj", &type));
-	REQUIRE_OK(kc_object_spec_init(&spec, &type, NULL));
-	/* testmod.obj0=0xVA->0xPA name=... */
 	uint64_t obj0 = fact_u64(fixture, "testmod.obj0");
+	if (!ko)
+		return;
 	REQUIRE(obj0);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	REQUIRE(out);
-	struct kc_error *err = kc_object_print(session, out, &spec, obj0, KC_OBJECT_HEX);
-	fputs("\n", out);
-	if (!err)
-		err = kc_object_print(session, out, &spec, obj0, KC_OBJECT_JSON);
-	fclose(out);
-	CHECK_MSG(!err, "%s: %s", fixture, err ? kc_error_message(err) : "");
-	kc_error_destroy(err);
-	CHECK_MSG(text && strncmp(text, "struct kcrash_obj {\n  magic = 0x4b435241534f424a,\n  id = 0x0,\n"
+	char commands[4096];
+	snprintf(commands, sizeof(commands),
+		 "mod -s kcrash_testmod %s; struct -x kcrash_obj %llx; struct kcrash_obj %llx --json",
+		 ko, (unsigned long long)obj0, (unsigned long long)obj0);
+	char *text, *err;
+	if (!run_commands(fixture, commands, &text, &err))
+		return;
+	CHECK_MSG(*err == '\0', "%s: %s", fixture, err);
+	const char *obj = strstr(text, "struct kcrash_obj {\n");
+	CHECK_MSG(obj && strncmp(obj, "struct kcrash_obj {\n  magic = 0x4b435241534f424a,\n  id = 0x0,\n"
 				  "  name = \"kcrash-obj-0\", '\\000' <repeats 19 times>,\n", 89) == 0,
-		  "%s printed:\n%s", fixture, text ? text : "");
-	CHECK_MSG(text && strstr(text, "{\"magic\": 5423268816808264266, \"id\": 0, \"name\": \"kcrash-obj-0\", \"list\": {\"next\": \"0x"),
-		  "%s printed:\n%s", fixture, text ? text : "");
-	free(text);
-	kc_object_spec_fini(&spec);
-	kc_dwarf_close(module);
-	kc_session_destroy(session);
+		  "%s printed:\n%s", fixture, text);
+	CHECK_MSG(strstr(text, "{\"magic\": 5423268816808264266, \"id\": 0, \"name\": \"kcrash-obj-0\", \"list\": {\"next\": \"0x"),
+		  "%s printed:\n%s", fixture, text);
+	free_output(text, err);
 }
 
 static void check_fixture(const char *fixture)

@@ -217,37 +217,46 @@ static struct kc_mmu_tlb_entry *tlb_slot(struct kc_arm64_mmu *mmu,
 	return &mmu->tlb[h >> (64 - 12)]; /* KC_MMU_TLB_ENTRIES = 2^12 */
 }
 
-static struct kc_error *walk_translate(struct kc_arm64_mmu *mmu,
-				       uint64_t root, uint64_t vaddr,
-				       uint64_t *paddr)
+/* The translation cache: page of VADDR under ROOT, if it was walked before. */
+static bool tlb_lookup(struct kc_arm64_mmu *mmu, uint64_t root, uint64_t vaddr,
+		       uint64_t *paddr)
 {
 	uint64_t untagged = kc_pgtable_untag(vaddr);
 	unsigned shift = mmu->geo.page_shift;
 	uint64_t vpage = (untagged >> shift) + 1;
-	uint64_t offset = untagged & ((UINT64_C(1) << shift) - 1);
-	struct kc_mmu_tlb_entry *slot = NULL;
-	if (mmu->use_tlb) {
-		slot = tlb_slot(mmu, root, vpage);
-		if (slot->vpage == vpage && slot->root_paddr == root) {
-			mmu->tlb_hits++;
-			*paddr = slot->ppage + offset;
-			return NULL;
-		}
+	struct kc_mmu_tlb_entry *slot = tlb_slot(mmu, root, vpage);
+	if (slot->vpage != vpage || slot->root_paddr != root) {
 		mmu->tlb_misses++;
+		return false;
 	}
+	mmu->tlb_hits++;
+	*paddr = slot->ppage + (untagged & ((UINT64_C(1) << shift) - 1));
+	return true;
+}
+
+static void tlb_insert(struct kc_arm64_mmu *mmu, uint64_t root, uint64_t vaddr,
+		       uint64_t paddr)
+{
+	uint64_t untagged = kc_pgtable_untag(vaddr);
+	unsigned shift = mmu->geo.page_shift;
+	uint64_t mask = (UINT64_C(1) << shift) - 1;
+	struct kc_mmu_tlb_entry *slot = tlb_slot(mmu, root, (untagged >> shift) + 1);
+	slot->root_paddr = root;
+	slot->vpage = (untagged >> shift) + 1;
+	slot->ppage = paddr - (untagged & mask);
+}
+
+/* A table walk from ROOT, through the translation cache when enabled. */
+static struct kc_error *walk_translate(struct kc_arm64_mmu *mmu,
+				       uint64_t root, uint64_t vaddr,
+				       uint64_t *paddr)
+{
 	mmu->walks++;
-	uint64_t pa;
 	struct kc_error *err = kc_pgtable_translate(&mmu->geo, root, vaddr,
-						    dump_read, mmu->dump, &pa);
-	if (err)
-		return err;
-	if (slot) {
-		slot->root_paddr = root;
-		slot->vpage = vpage;
-		slot->ppage = pa - offset;
-	}
-	*paddr = pa;
-	return NULL;
+						    dump_read, mmu->dump, paddr);
+	if (!err && mmu->use_tlb)
+		tlb_insert(mmu, root, vaddr, *paddr);
+	return err;
 }
 
 struct kc_error *kc_arm64_kvtop(struct kc_arm64_mmu *mmu, uint64_t vaddr,
@@ -257,6 +266,9 @@ struct kc_error *kc_arm64_kvtop(struct kc_arm64_mmu *mmu, uint64_t vaddr,
 		return kc_error_address(KC_ERR_FAULT, vaddr,
 					"0x%llx is not a kernel virtual address",
 					(unsigned long long)vaddr);
+	/* A walked page is found in the cache before the region is classified. */
+	if (mmu->use_tlb && tlb_lookup(mmu, mmu->swapper_pg_dir_paddr, vaddr, paddr))
+		return NULL;
 	if (mmu->use_fast_paths) {
 		uint64_t untagged = kc_pgtable_untag(vaddr);
 		switch (kc_arm64_layout_classify(&mmu->layout, untagged)) {
@@ -282,6 +294,8 @@ struct kc_error *kc_arm64_uvtop(struct kc_arm64_mmu *mmu, uint64_t pgd_paddr,
 		return kc_error_address(KC_ERR_FAULT, vaddr,
 					"0x%llx is not a user virtual address",
 					(unsigned long long)vaddr);
+	if (mmu->use_tlb && tlb_lookup(mmu, pgd_paddr, vaddr, paddr))
+		return NULL;
 	return walk_translate(mmu, pgd_paddr, vaddr, paddr);
 }
 

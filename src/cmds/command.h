@@ -35,6 +35,7 @@ extern const struct kc_command kc_cmd_help;
 extern const struct kc_command kc_cmd_quit;
 extern const struct kc_command kc_cmd_rd;
 extern const struct kc_command kc_cmd_sys;
+extern const struct kc_command kc_cmd_triage;
 extern const struct kc_command kc_cmd_vtop;
 extern const struct kc_command kc_cmd_ptov;
 extern const struct kc_command kc_cmd_mach;
@@ -47,6 +48,9 @@ extern const struct kc_command kc_cmd_union;
 extern const struct kc_command kc_cmd_p;
 extern const struct kc_command kc_cmd_whatis;
 extern const struct kc_command kc_cmd_list;
+extern const struct kc_command kc_cmd_log;
+extern const struct kc_command kc_cmd_bt;
+extern const struct kc_command kc_cmd_foreach;
 
 /* Parse a number as crash does for addresses: hex, with or without 0x. */
 struct kc_error *kc_parse_hex(const char *text, uint64_t *ret);

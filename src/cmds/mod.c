@@ -4,6 +4,7 @@
  * SIZE OBJECT FILE); -s/-S attach module debuginfo so its types resolve.
  */
 #include "command.h"
+#include "../json.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -62,21 +63,6 @@ static void print_module(FILE *out, struct widths w, const struct kc_module *mod
 		fprintf(out, "(not loaded)%s\n", mod->symbols ? "  [CONFIG_KALLSYMS]" : "");
 }
 
-static void print_json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 static const char *state_name(int64_t state)
 {
 	/* enum module_state, v3.x..v6.x include/linux/module.h */
@@ -95,12 +81,12 @@ static void print_json(FILE *out, const struct kc_modules *modules)
 		const struct kc_module *mod = &modules->modules[i];
 		fprintf(out, "%s\n  {\"module\": \"0x%llx\", \"name\": ", i ? "," : "",
 			(unsigned long long)mod->addr);
-		print_json_string(out, mod->name);
+		kc_json_string(out, mod->name);
 		fprintf(out, ", \"state\": \"%s\", \"text_base\": \"0x%llx\", \"size\": %llu, \"object_file\": ",
 			state_name(mod->state), (unsigned long long)mod->text_base,
 			(unsigned long long)mod->size);
 		if (mod->debuginfo_path)
-			print_json_string(out, mod->debuginfo_path);
+			kc_json_string(out, mod->debuginfo_path);
 		else
 			fprintf(out, "null");
 		fprintf(out, ", \"nr_symbols\": %zu, \"regions\": {", mod->nr_symbols);

@@ -8,6 +8,7 @@
  * crash's parent_list/child_list do.
  */
 #include "command.h"
+#include "../json.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -105,21 +106,6 @@ static void print_children(const struct kc_task_list *list, const struct kc_task
 		fprintf(out, "  (no children)\n");
 }
 
-static void print_json_string(const char *s, FILE *out)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
 static void print_json(struct kc_session *session, const struct kc_task *t,
 		       bool first, FILE *out)
 {
@@ -134,12 +120,12 @@ static void print_json(struct kc_session *session, const struct kc_task *t,
 		(unsigned long long)t->task, t->state_code, t->mem_percent,
 		(unsigned long long)pages_to_kb(session, t->total_vm),
 		(unsigned long long)pages_to_kb(session, t->rss));
-	print_json_string(t->comm, out);
+	kc_json_string(out, t->comm);
 	fprintf(out, ", \"kernel_thread\": %s, \"active\": %s", t->is_kernel_thread ? "true" : "false",
 		t->is_active ? "true" : "false");
 	if (t->warning) {
 		fputs(", \"warning\": ", out);
-		print_json_string(t->warning, out);
+		kc_json_string(out, t->warning);
 	}
 	fputc('}', out);
 }

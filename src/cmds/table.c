@@ -10,6 +10,7 @@ const struct kc_command *const kc_commands[] = {
 	&kc_cmd_quit,
 	&kc_cmd_rd,
 	&kc_cmd_sys,
+	&kc_cmd_triage,
 	&kc_cmd_vtop,
 	&kc_cmd_ptov,
 	&kc_cmd_mach,
@@ -22,6 +23,9 @@ const struct kc_command *const kc_commands[] = {
 	&kc_cmd_p,
 	&kc_cmd_whatis,
 	&kc_cmd_list,
+	&kc_cmd_log,
+	&kc_cmd_bt,
+	&kc_cmd_foreach,
 };
 const size_t kc_nr_commands = sizeof(kc_commands) / sizeof(kc_commands[0]);
 

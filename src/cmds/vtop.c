@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "../arm64/mmu.h"
+#include "../json.h"
+#include "../kernel.h"
 #include "../tasks.h"
 
 /* crash's mkstring(CENTER|LJUST): TEXT centred in WIDTH columns. */
@@ -122,9 +124,133 @@ static struct kc_error *user_space(struct kc_session *session, struct vtop_space
 	return err;
 }
 
+/* Page flag names from the kernel's own enum pageflags ("PG_locked" -> "locked"). */
+static void print_page_flag_names(struct kc_session *session, uint64_t flags,
+				  FILE *out)
+{
+	struct kc_type pageflags;
+	struct kc_error *err = kc_kernel_type(session, "enum pageflags", &pageflags);
+	if (err) {
+		kc_error_destroy(err);
+		return;
+	}
+	int64_t nr_flags = 0;
+	struct kc_dwarf *dwarf;
+	err = kc_session_dwarf(session, &dwarf);
+	if (!err)
+		err = kc_dwarf_find_enumerator(dwarf, "__NR_PAGEFLAGS", &nr_flags, NULL);
+	kc_error_destroy(err);
+	if (err || nr_flags <= 0 || nr_flags > 64)
+		return;
+	const char *sep = " ";
+	for (int64_t bit = 0; bit < nr_flags; bit++) {
+		if (!(flags & (UINT64_C(1) << bit)))
+			continue;
+		/* Several names can share a bit (PG_owner_priv_1 = PG_checked): the first wins. */
+		struct kc_enumerator_iter it;
+		kc_enumerator_iter_init(&it, &pageflags);
+		for (;;) {
+			const char *name;
+			int64_t value;
+			bool done;
+			err = kc_enumerator_iter_next(&it, &name, &value, &done);
+			if (err || done) {
+				kc_error_destroy(err);
+				break;
+			}
+			if (value == bit && strncmp(name, "PG_", 3) == 0) {
+				fprintf(out, "%s%s", sep, name + 3);
+				sep = ",";
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * crash's struct page line (memory.c dump_mem_map): the page's address in
+ * vmemmap, its physical address, mapping, index, reference count and flags.
+ */
+static void print_page_line(struct kc_session *session,
+			    struct kc_arm64_mmu *mmu, uint64_t paddr, FILE *out)
+{
+	uint64_t pfn = paddr >> mmu->geo.page_shift, page;
+	uint64_t flags, mapping, index, refcount;
+	struct kc_error *err = kc_arm64_pfn_to_page(&mmu->layout, pfn, &page);
+	if (!err)
+		err = kc_kernel_read_member(session, page, "struct page", "flags", &flags);
+	if (!err)
+		err = kc_kernel_read_member(session, page, "struct page", "mapping", &mapping);
+	if (!err)
+		err = kc_kernel_read_member(session, page, "struct page", "index", &index);
+	if (!err)
+		err = kc_kernel_read_member(session, page, "struct page",
+					    kc_kernel_has_member(session, "struct page", "_refcount") ?
+						    "_refcount.counter" : "_count.counter",
+					    &refcount);
+	if (err) {
+		/* Without the vmlinux or with the page unreadable: no page line. */
+		kc_error_destroy(err);
+		return;
+	}
+	fprintf(out, "\n      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n");
+	fprintf(out, "%016llx %8llx %16llx %8llx %2d %llx",
+		(unsigned long long)page,
+		(unsigned long long)(pfn << mmu->geo.page_shift),
+		(unsigned long long)mapping, (unsigned long long)index,
+		(int)(int32_t)refcount, (unsigned long long)flags);
+	print_page_flag_names(session, flags, out);
+	fputc('\n', out);
+}
+
+/* vtop --json: one object per address. */
+static void print_walk_json(FILE *out, const struct kc_arm64_mmu *mmu,
+			    uint64_t vaddr, bool user, uint64_t root_vaddr,
+			    uint64_t root_paddr, const struct kc_pgtable_walk *walk,
+			    const struct kc_error *err)
+{
+	fprintf(out, "{\"vaddr\": \"0x%llx\", \"space\": \"%s\", \"mapped\": %s",
+		(unsigned long long)vaddr, user ? "user" : "kernel",
+		err ? "false" : "true");
+	if (err)
+		fputs(", \"paddr\": null", out);
+	else
+		fprintf(out, ", \"paddr\": \"0x%llx\"", (unsigned long long)walk->paddr);
+	fprintf(out, ", \"page_directory\": \"0x%llx\", \"levels\": [",
+		(unsigned long long)root_vaddr);
+	for (unsigned i = 0; i < walk->nr_entries; i++) {
+		const struct kc_pgtable_entry *e = &walk->entries[i];
+		fprintf(out, "%s{\"level\": \"%s\", \"entry\": \"0x%llx\", \"entry_paddr\": \"0x%llx\", \"value\": \"0x%llx\"}",
+			i ? ", " : "", e->name ? e->name : "?",
+			(unsigned long long)entry_vaddr(mmu, root_vaddr, root_paddr, i, e),
+			(unsigned long long)e->paddr, (unsigned long long)e->value);
+	}
+	fputs("]", out);
+	if (!err) {
+		const struct kc_pgtable_entry *leaf = &walk->entries[walk->nr_entries - 1];
+		char flags[256];
+		kc_pgtable_flags_string(kc_pgtable_desc_flags(&mmu->geo, leaf->value, leaf->level) &
+						~KC_PTE_F_TYPE_MASK,
+					flags, sizeof(flags));
+		fprintf(out, ", \"page\": \"0x%llx\", \"page_size\": %llu, \"block\": %s, \"flags\": [",
+			(unsigned long long)(walk->paddr & ~(walk->map_size - 1)),
+			(unsigned long long)walk->map_size, walk->is_block ? "true" : "false");
+		for (char *f = flags, *sep; *f; f = sep ? sep + 1 : f + strlen(f)) {
+			sep = strchr(f, '|');
+			fprintf(out, "%s\"%.*s\"", f == flags ? "" : ", ",
+				(int)(sep ? (size_t)(sep - f) : strlen(f)), f);
+		}
+		fputs("], \"error\": null}", out);
+	} else {
+		fputs(", \"error\": ", out);
+		kc_json_string(out, kc_error_message(err));
+		fputs("}", out);
+	}
+}
+
 static struct kc_error *vtop_one(struct kc_session *session,
 				 struct kc_arm64_mmu *mmu, uint64_t vaddr,
-				 struct vtop_space *space, FILE *out)
+				 struct vtop_space *space, bool json, FILE *out)
 {
 	bool user = space->user || (!space->force_kernel &&
 				    !kc_arm64_is_kernel_addr(mmu, vaddr));
@@ -137,6 +263,14 @@ static struct kc_error *vtop_one(struct kc_session *session,
 	struct kc_pgtable_walk walk;
 	struct kc_error *err = kc_arm64_walk(mmu, user, user ? space->pgd_paddr : 0,
 					     vaddr, &walk);
+	if (json) {
+		print_walk_json(out, mmu, vaddr, user,
+				user ? space->pgd : mmu->swapper_pg_dir,
+				user ? space->pgd_paddr : mmu->swapper_pg_dir_paddr,
+				&walk, err);
+		kc_error_destroy(err); /* reported inside the JSON */
+		return NULL;
+	}
 	char phys[32];
 	if (err)
 		snprintf(phys, sizeof(phys), "(not mapped)");
@@ -152,6 +286,7 @@ static struct kc_error *vtop_one(struct kc_session *session,
 		fputc('\n', out);
 		return err;
 	}
+	print_page_line(session, mmu, walk.paddr, out);
 	if (user)
 		return NULL;
 	/* The fast paths must agree with the tables; say so if they do not. */
@@ -174,9 +309,12 @@ static struct kc_error *cmd_vtop(struct kc_session *session, int argc,
 	if (err)
 		return err;
 	struct vtop_space space = {0};
+	bool json = false;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-k") == 0) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "-k") == 0) {
 			space.force_kernel = true;
 		} else if (strcmp(argv[i], "-u") == 0) {
 			space.user = true;
@@ -198,25 +336,29 @@ static struct kc_error *cmd_vtop(struct kc_session *session, int argc,
 	if (i >= argc)
 		return kc_usage_error(&kc_cmd_vtop);
 	struct kc_error *first = NULL;
+	if (json)
+		fputc('[', out);
 	for (int start = i; i < argc; i++) {
 		if (i > start)
-			fputc('\n', out);
+			fputs(json ? ", " : "\n", out);
 		uint64_t vaddr;
 		err = kc_parse_address(session, argv[i], &vaddr);
 		if (!err)
-			err = vtop_one(session, mmu, vaddr, &space, out);
+			err = vtop_one(session, mmu, vaddr, &space, json, out);
 		if (err && !first)
 			first = err;
 		else
 			kc_error_destroy(err);
 	}
+	if (json)
+		fputs("]\n", out);
 	return first;
 }
 
 const struct kc_command kc_cmd_vtop = {
 	.name = "vtop",
 	.summary = "virtual to physical address translation",
-	.usage = "vtop [-k|-u|-c PID|TASK] ADDR|SYMBOL...",
+	.usage = "vtop [-k|-u|-c PID|TASK] [--json] ADDR|SYMBOL...",
 	.help = "Translates kernel virtual addresses through the page tables, from\n"
 		"swapper_pg_dir, and shows crash's arm64 vtop output: VIRTUAL and\n"
 		"PHYSICAL, the PAGE DIRECTORY, one line per level with the entry's\n"
@@ -234,7 +376,10 @@ const struct kc_command kc_cmd_vtop = {
 		"  -c PID|TASK  translate user addresses through this task's page\n"
 		"            tables\n"
 		"User addresses are walked from the task's mm->pgd (shown as the PAGE\n"
-		"DIRECTORY); kernel threads have no mm and no user addresses.\n",
+		"DIRECTORY); kernel threads have no mm and no user addresses.\n"
+		"--json prints a JSON array, one object per address: vaddr, space,\n"
+		"mapped, paddr, page_directory, levels (level, entry, entry_paddr,\n"
+		"value), page, page_size, block, flags, error.\n",
 	.needs_dump = true,
 	.run = cmd_vtop,
 };

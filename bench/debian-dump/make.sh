@@ -1,0 +1,161 @@
+#!/bin/bash
+# A real kdump of a Debian distribution kernel, made under QEMU through the kdump path as
+# shared/fixtures/ were (see shared/fixtures/tools/README.md and make-fixture.sh): no
+# kernel build, Debian's linux-image-$KREL-unsigned instead, and its virtio-mmio,
+# virtio-blk and ext4 modules loaded from the initramfs.
+#
+# Usage: make.sh OUTDIR [STAGE...]       stages: debs initramfs run collect (default: all)
+#   OUTDIR: where the .debs, the scratch files and the dumps go (outside git, several GB)
+#   KREL=6.1.0-53-arm64 KVER=6.1.187-1 (the Debian ABI name and package version)
+#   DBG_VMLINUX=path: the -dbg vmlinux when already extracted (else the -dbg .deb is
+#   downloaded and only its vmlinux extracted)
+#
+# Host (bookworm) set-up, once, as in shared/fixtures/tools/README.md: arm64 added to dpkg,
+# trixie in the apt sources (for kexec-tools 2.0.29 / makedumpfile 1.7.6 in the guest),
+# and: apt-get install qemu-system-arm binutils-aarch64-linux-gnu makedumpfile cpio zstd e2fsprogs
+#
+# Output in OUTDIR: vmcore.kdump-zlib (makedumpfile -c -d 31 in the capture kernel),
+# vmcore.elf (cat /proc/vmcore), qemu.elf (QEMU dump-guest-memory, VM stopped before the
+# crash), vmlinux (symlink to the -dbg vmlinux), ground-truth/ (ps, modules, dmesg...).
+set -euo pipefail
+
+OUT=${1:?usage: make.sh OUTDIR [STAGE...]}
+shift || true
+STAGES=${*:-debs initramfs run collect}
+KREL=${KREL:-6.1.0-53-arm64}
+KVER=${KVER:-6.1.187-1}
+CPU=${CPU:-cortex-a57}
+MEM=${MEM:-1G}
+CRASHKERNEL=${CRASHKERNEL:-256M}
+HERE=$(cd "$(dirname "$0")" && pwd)
+OUT=$(mkdir -p "$OUT" && cd "$OUT" && pwd)
+DEBS=$OUT/debs KIMG=$OUT/kimg WORK=$OUT/work
+mkdir -p "$DEBS" "$WORK"
+
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+
+# the modules the initramfs loads, dependencies first (Debian ships no modules.dep:
+# depmod makes it at install time; these come from each .ko's modinfo "depends=")
+MODULES="virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4"
+
+download() { # PKG: apt-get download PKG:arm64=$KVER into $DEBS unless there
+  ( cd "$DEBS" && { ls "$1"_"$KVER"_arm64.deb > /dev/null 2>&1 || apt-get download "$1:arm64=$KVER" 2>&1 | grep -v unsandboxed; } ) || true
+  [ -f "$DEBS/$1_${KVER}_arm64.deb" ] || { echo "download of $1 $KVER failed" >&2; exit 1; }
+}
+
+stage_debs() {
+  download "linux-image-$KREL-unsigned"
+  rm -rf "$KIMG"; mkdir -p "$KIMG"
+  dpkg-deb -x "$DEBS/linux-image-$KREL-unsigned_${KVER}_arm64.deb" "$KIMG"
+  if [ -z "${DBG_VMLINUX:-}" ]; then
+    download "linux-image-$KREL-dbg"
+    dpkg-deb --fsys-tarfile "$DEBS/linux-image-$KREL-dbg_${KVER}_arm64.deb" \
+      | tar -C "$KIMG" -x "./usr/lib/debug/boot/vmlinux-$KREL"
+    DBG_VMLINUX=$KIMG/usr/lib/debug/boot/vmlinux-$KREL
+  fi
+  ln -sfn "$(realpath "$DBG_VMLINUX")" "$OUT/vmlinux"
+  log "kernel $(file -b "$KIMG/boot/vmlinuz-$KREL" | cut -c1-60); vmlinux -> $(readlink "$OUT/vmlinux")"
+}
+
+stage_initramfs() {
+  local sr=$WORK/sysroot root=$WORK/initramfs f m
+  [ -x "$sr/usr/bin/makedumpfile" ] && [ -s "$WORK/userland.txt" ] \
+    || "$HERE/fetch-userland.sh" "$WORK/userland-debs" "$sr" > "$WORK/userland.txt"
+  rm -rf "$root"; mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/lib/modules,etc,proc,sys,dev,tmp,out,root}
+  ln -s usr/lib "$root/lib"
+  cp "$sr/bin/busybox" "$root/bin/busybox"; ln -s busybox "$root/bin/sh"
+  copy_with_libs "$sr" "$root" usr/sbin/kexec
+  copy_with_libs "$sr" "$root" usr/bin/makedumpfile
+  cp -L "$sr/usr/lib/ld-linux-aarch64.so.1" "$root/usr/lib/ld-linux-aarch64.so.1"
+  install -m755 "$HERE/init" "$root/init"
+  install -m755 "$HERE/kc_crasher" "$root/bin/kc_crasher"
+  : > "$root/usr/lib/modules/load-order"
+  for m in $MODULES; do
+    f=$(find "$KIMG/lib/modules/$KREL" -name "$m.ko")
+    [ -n "$f" ] || { echo "module $m not in the package" >&2; exit 1; }
+    cp "$f" "$root/usr/lib/modules/"
+    echo "$m" >> "$root/usr/lib/modules/load-order"
+  done
+  # for kallsyms_with_text in init: _stext - _text (the vmlinux's link-time addresses)
+  local text stext
+  read -r text stext < <(aarch64-linux-gnu-nm "$OUT/vmlinux" \
+    | awk '$3 == "_text" {t = $1} $3 == "_stext" {s = $1} END {print t, s}')
+  echo $((0x$stext - 0x$text)) > "$root/usr/lib/modules/stext-minus-text"
+  (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9) > "$WORK/initrd.gz"
+  log "initramfs: $(du -h "$WORK/initrd.gz" | cut -f1)"
+}
+
+# copy an arm64 ELF from the sysroot plus its DT_NEEDED closure (as make-fixture.sh does)
+copy_with_libs() { # SYSROOT ROOT PATH-IN-SYSROOT
+  local sr=$1 root=$2 f=$3 lib found d
+  [ -e "$root/$f" ] && return 0
+  mkdir -p "$root/$(dirname "$f")"
+  cp -L "$sr/$f" "$root/$f"
+  for lib in $(aarch64-linux-gnu-readelf -d "$sr/$f" 2>/dev/null | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
+    found=
+    for d in usr/lib/aarch64-linux-gnu usr/lib; do
+      if [ -e "$sr/$d/$lib" ]; then copy_with_libs "$sr" "$root" "$d/$lib"; found=1; break; fi
+    done
+    [ -n "$found" ] || { echo "unresolved $lib needed by $f" >&2; exit 1; }
+  done
+}
+
+stage_run() {
+  local t0=$SECONDS img=$WORK/disk.img sig=$WORK/signal.img kernel=$KIMG/boot/vmlinuz-$KREL qpid n=0
+  rm -rf "$WORK/img-root" "$WORK/qemu-dumps" "$WORK/qmp.sock" "$WORK/extract" "$img" "$sig" "$WORK/console.log"
+  mkdir -p "$WORK/img-root/boot" "$WORK/img-root/gt" "$WORK/img-root/dumps"
+  cp "$kernel" "$WORK/img-root/boot/Image"      # Debian's arm64 vmlinuz is an Image
+  cp "$WORK/initrd.gz" "$WORK/img-root/boot/initrd.gz"
+  mke2fs -q -F -t ext2 -b 4096 -L kcfx -d "$WORK/img-root" "$img" 4G
+  truncate -s 1M "$sig"
+  QEMU_CMD=(qemu-system-aarch64 -M virt -cpu "$CPU" -smp 2 -m "$MEM" -no-reboot
+    -display none -monitor none -serial "file:$WORK/console.log" -nic none
+    -kernel "$kernel" -initrd "$WORK/initrd.gz"
+    -append "console=ttyAMA0 crashkernel=$CRASHKERNEL"
+    -device vmcoreinfo
+    -drive "if=none,id=data,file=$img,format=raw" -device virtio-blk-device,drive=data
+    -drive "if=none,id=sig,file=$sig,format=raw" -device virtio-blk-device,drive=sig
+    -qmp "unix:$WORK/qmp.sock,server=on,wait=off")
+  printf '%q ' "${QEMU_CMD[@]}" > "$WORK/qemu-cmdline.txt"; echo >> "$WORK/qemu-cmdline.txt"
+  log "starting QEMU: $(cat "$WORK/qemu-cmdline.txt")"
+  "${QEMU_CMD[@]}" < /dev/null > "$WORK/qemu-stdout.txt" 2>&1 &
+  qpid=$!
+  sleep 2
+  kill -0 $qpid 2>/dev/null || { cat "$WORK/qemu-stdout.txt" >&2; log "QEMU did not start"; exit 1; }
+  python3 "$HERE/qmp-dump.py" "$WORK/qmp.sock" "$WORK/console.log" "$sig" "$WORK/qemu-dumps" > "$WORK/qmp-dump.log" 2>&1 \
+    || { log "QMP dump step failed:"; cat "$WORK/qmp-dump.log"; }
+  cat "$WORK/qmp-dump.log" >&2
+  while kill -0 $qpid 2>/dev/null; do
+    sleep 5; n=$((n+5))
+    if [ $n -gt 1800 ]; then log "QEMU still running after 30 min; killing"; kill $qpid; break; fi
+  done
+  wait $qpid || true
+  log "QEMU exited after $((SECONDS - t0)) s"
+  mkdir -p "$WORK/extract"
+  debugfs -R "rdump /gt /dumps $WORK/extract" "$img" 2>&1 | grep -v '^debugfs' || true
+  [ -e "$WORK/extract/dumps/DONE" ] || { log "capture kernel did not finish: see $WORK/console.log"; exit 1; }
+  rm -f "$img"
+}
+
+stage_collect() {
+  local D=$WORK/extract/dumps G=$OUT/ground-truth
+  rm -rf "$G"; mkdir -p "$G"
+  mv -f "$D/vmcore.kdump-zlib" "$OUT/vmcore.kdump-zlib"
+  mv -f "$D/vmcore.raw.elf" "$OUT/vmcore.elf"
+  [ -f "$WORK/qemu-dumps/qemu.elf" ] && mv -f "$WORK/qemu-dumps/qemu.elf" "$OUT/qemu.elf"
+  cp -r "$WORK/extract/gt/." "$G/"
+  cp "$D/dmesg.txt" "$G/makedumpfile-dump-dmesg.txt"
+  cp "$D"/{capture-kernel-dmesg.txt,makedumpfile.log,makedumpfile-version.txt,proc-vmcore-ls.txt} "$G/"
+  cp "$WORK/console.log" "$WORK/qemu-cmdline.txt" "$G/"
+  sed -n '/sysrq: Trigger a crash/,/Bye!/p' "$WORK/console.log" | tr -d '\r' > "$G/panic.txt"
+  {
+    echo "kernel=linux-image-$KREL-unsigned $KVER"
+    echo "qemu=$(qemu-system-aarch64 --version | head -1)"
+    echo "qemu_cpu=$CPU guest_mem=$MEM crashkernel=$CRASHKERNEL"
+    echo "makedumpfile_guest=$(head -1 "$D/makedumpfile-version.txt")"
+    grep -E '^Package: (kexec-tools|makedumpfile|busybox-static) ' "$WORK/userland.txt" || true
+  } > "$G/build-info.txt"
+  (cd "$OUT" && ls -l vmcore.* qemu.elf vmlinux 2>/dev/null) >&2
+}
+
+for s in $STAGES; do "stage_$s"; done

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bt: a task's kernel backtrace in crash's arm64 layout (the task header,
+ * " #N [fp] function at pc [module]" lines, exception frames inline, the
+ * user registers last for a user task), and foreach: a command for every
+ * task a list of selectors names.
+ */
+#include "command.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../backtrace.h"
+#include "../tasks.h"
+
+struct bt_request {
+	unsigned flags;  /* KC_BT_* */
+	bool json;
+	bool all_cpus;   /* -a */
+	bool *selected;  /* per task; NULL: the current context */
+	bool any_selected;
+};
+
+/* A trace that cannot start is a message under the header, never a failure. */
+static void show_task(struct kc_session *session, const struct kc_task *t,
+		      const struct bt_request *req, bool first, FILE *out)
+{
+	struct kc_backtrace bt;
+	struct kc_error *err = kc_backtrace_task(session, t, &bt);
+	if (req->json) {
+		fputs(first ? "\n" : ",\n", out);
+		if (!err) {
+			kc_bt_print_json(session, &bt, out);
+		} else {
+			fprintf(out, "{\"pid\": %d, \"task\": \"0x%llx\", \"error\": \"",
+				t->pid, (unsigned long long)t->task);
+			for (const char *c = kc_error_message(err); *c; c++)
+				fprintf(out, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+			fputs("\"}", out);
+		}
+	} else {
+		if (!first)
+			fputc('\n', out);
+		kc_bt_print_header(t, out);
+		if (!err)
+			kc_bt_print(session, &bt, req->flags, out);
+		else
+			fprintf(out, "bt: cannot start the trace: %s\n", kc_error_message(err));
+	}
+	if (err)
+		kc_error_destroy(err);
+	else
+		kc_backtrace_free(&bt);
+}
+
+static bool all_chars(const char *s, int (*is)(int))
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!is((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/*
+ * Mark the tasks ARG names, as crash's foreach and bt take them: a pid, a
+ * task_struct address, a command name (\NAME for one that looks like a
+ * number), or for foreach "kernel", "user" and "active".
+ */
+static struct kc_error *select_tasks(const struct kc_task_list *list, const char *arg,
+				     bool keywords, bool *selected)
+{
+	bool found = false;
+	for (size_t i = 0; keywords && i < list->nr_tasks; i++) {
+		const struct kc_task *t = &list->tasks[i];
+		bool match = (!strcmp(arg, "kernel") && t->is_kernel_thread) ||
+			     (!strcmp(arg, "user") && !t->is_kernel_thread) ||
+			     (!strcmp(arg, "active") && t->is_active);
+		if (match)
+			selected[i] = true;
+		found |= !strcmp(arg, "kernel") || !strcmp(arg, "user") ||
+			 !strcmp(arg, "active");
+	}
+	if (!found && arg[0] != '\\' && all_chars(arg, isdigit)) {
+		long long pid = strtoll(arg, NULL, 10);
+		for (size_t i = 0; i < list->nr_tasks; i++)
+			if (list->tasks[i].pid == pid)
+				selected[i] = found = true;
+	}
+	const char *hex = arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X') ? arg + 2 : arg;
+	if (!found && arg[0] != '\\' && all_chars(hex, isxdigit)) {
+		uint64_t addr = strtoull(hex, NULL, 16);
+		for (size_t i = 0; i < list->nr_tasks; i++)
+			if (list->tasks[i].task == addr)
+				selected[i] = found = true;
+	}
+	const char *comm = arg[0] == '\\' ? arg + 1 : arg;
+	for (size_t i = 0; !found && i < list->nr_tasks; i++)
+		if (!strcmp(list->tasks[i].comm, comm))
+			selected[i] = true;
+	for (size_t i = 0; !found && i < list->nr_tasks; i++)
+		found = selected[i] && !strcmp(list->tasks[i].comm, comm);
+	if (!found)
+		return kc_error_create(KC_ERR_LOOKUP, "invalid task, pid or command: %s", arg);
+	return NULL;
+}
+
+static struct kc_error *parse_options(int argc, char **argv, int *next,
+				      struct bt_request *req)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			req->json = true;
+			continue;
+		}
+		for (const char *c = argv[i] + 1; *c; c++) {
+			switch (*c) {
+			case 'a': req->all_cpus = true; break;
+			case 'f': req->flags |= KC_BT_FULL; break;
+			case 'l': req->flags |= KC_BT_LINES; break;
+			case 's': req->flags |= KC_BT_OFFSETS; break;
+			default:
+				return kc_error_create(KC_ERR_INVALID_ARG,
+						       "invalid option: -%c (usage: %s)",
+						       *c, kc_cmd_bt.usage);
+			}
+		}
+	}
+	*next = i;
+	return NULL;
+}
+
+/* Run bt for the selected tasks (or -a's, or the current context). */
+static struct kc_error *run_bt(struct kc_session *session,
+			       const struct kc_task_list *list,
+			       struct bt_request *req, FILE *out)
+{
+	if (req->json)
+		fputc('[', out);
+	bool first = true;
+	if (req->all_cpus) {
+		for (unsigned cpu = 0; cpu < list->nr_cpus; cpu++) {
+			for (size_t i = 0; i < list->nr_tasks; i++) {
+				const struct kc_task *t = &list->tasks[i];
+				if (t->is_active && t->cpu == (int)cpu) {
+					show_task(session, t, req, first, out);
+					first = false;
+					break;
+				}
+			}
+		}
+	} else if (req->any_selected) {
+		for (size_t i = 0; i < list->nr_tasks; i++) {
+			if (req->selected[i] && !list->tasks[i].warning) {
+				show_task(session, &list->tasks[i], req, first, out);
+				first = false;
+			}
+		}
+	} else {
+		const struct kc_task *t;
+		struct kc_error *err = kc_session_context(session, &t);
+		if (err)
+			return err;
+		show_task(session, t, req, first, out);
+	}
+	if (req->json)
+		fputs("]\n", out);
+	return NULL;
+}
+
+static struct kc_error *cmd_bt(struct kc_session *session, int argc, char **argv,
+			       FILE *out)
+{
+	const struct kc_task_list *list;
+	struct kc_error *err = kc_tasks(session, &list);
+	if (err)
+		return err;
+	struct bt_request req = {.selected = calloc(list->nr_tasks + 1, sizeof(bool))};
+	if (!req.selected)
+		return &kc_error_nomem;
+	int i;
+	err = parse_options(argc, argv, &i, &req);
+	for (; !err && i < argc; i++) {
+		req.any_selected = true;
+		err = select_tasks(list, argv[i], false, req.selected);
+	}
+	if (!err)
+		err = run_bt(session, list, &req, out);
+	free(req.selected);
+	return err;
+}
+
+static const char *const bt_aliases[] = {"backtrace", NULL};
+
+const struct kc_command kc_cmd_bt = {
+	.name = "bt",
+	.aliases = bt_aliases,
+	.summary = "kernel backtrace of a task, of every CPU's active task",
+	.usage = "bt [-a] [-f] [-l] [-s] [--json] [PID | TASK | COMMAND]...",
+	.help =
+		"Shows the kernel stack backtrace of the current context (the panic\n"
+		"task unless `set` chose another), or of each task named by pid,\n"
+		"task_struct address or command name, in crash's arm64 layout:\n"
+		"  PID: 552      TASK: ffff3fc140a6aa00  CPU: 1    COMMAND: \"kc_crasher\"\n"
+		"   #0 [ffff8000082aba60] machine_kexec at ffffa220d12bbfe8\n"
+		"The bracketed address is the frame record (x29) of the frame; the\n"
+		"address after \"at\" is the call (return address - 4). Exception\n"
+		"frames taken in the kernel are shown where they occur, and a user\n"
+		"task's trace ends with the user registers of its last kernel entry.\n"
+		"A task running on a CPU starts from that CPU's registers in the dump\n"
+		"(NT_PRSTATUS notes, else crash_notes); in a kdump, as crash does,\n"
+		"from the machine_kexec/crash_save_cpu frame left on its stack. A\n"
+		"sleeping task starts from thread.cpu_context. Like crash, the text\n"
+		"stops after kthread, kthreadd, start_kernel and\n"
+		"secondary_start_kernel; --json has every frame unwound.\n"
+		"  -a      the active task of every CPU, in CPU order\n"
+		"  -f      the stack words between each frame and the next\n"
+		"  -l      the source file and line of each frame (vmlinux DWARF)\n"
+		"  -s      function+offset instead of the function name\n"
+		"  --json  a JSON array: per task pid, task, cpu, command, frames\n"
+		"          (index, sp, pc, function, offset, module, file, line,\n"
+		"          exception_frame) and user_regs\n",
+	.needs_dump = true,
+	.run = cmd_bt,
+};
+
+/* ---- foreach ---- */
+
+/*
+ * Run LINE's command for task T: bt directly, any other command with T as
+ * the current context for its duration.
+ */
+static struct kc_error *foreach_one(struct kc_session *session, const struct kc_task *t,
+				    int argc, char **argv, bool first, FILE *out)
+{
+	if (kc_command_find(argv[0]) == &kc_cmd_bt) {
+		struct bt_request req = {0};
+		int next;
+		struct kc_error *err = parse_options(argc, argv, &next, &req);
+		if (err)
+			return err;
+		if (next != argc || req.all_cpus)
+			return kc_error_create(KC_ERR_INVALID_ARG,
+					       "foreach bt takes options only (the tasks come before bt)");
+		show_task(session, t, &req, first, out);
+		return NULL;
+	}
+	uint64_t saved = session->context_task;
+	if (!first)
+		fputc('\n', out);
+	kc_bt_print_header(t, out);
+	struct kc_error *err = kc_session_set_context(session, t);
+	if (!err) {
+		size_t len = 1;
+		for (int i = 0; i < argc; i++)
+			len += strlen(argv[i]) * 2 + 3;
+		char *line = malloc(len);
+		if (!line)
+			return &kc_error_nomem;
+		char *p = line;
+		for (int i = 0; i < argc; i++) {
+			*p++ = '\'';
+			for (const char *c = argv[i]; *c; c++) {
+				if (*c == '\'' || *c == '\\')
+					*p++ = '\\';
+				*p++ = *c;
+			}
+			*p++ = '\'';
+			*p++ = ' ';
+		}
+		*p = '\0';
+		err = kc_session_run_line(session, line, out);
+		free(line);
+	}
+	session->context_task = saved;
+	if (err) {
+		/* One bad task never ends the walk. */
+		fprintf(out, "foreach: %s\n", kc_error_message(err));
+		kc_error_destroy(err);
+	}
+	return NULL;
+}
+
+static struct kc_error *cmd_foreach(struct kc_session *session, int argc, char **argv,
+				    FILE *out)
+{
+	const struct kc_task_list *list;
+	struct kc_error *err = kc_tasks(session, &list);
+	if (err)
+		return err;
+	int cmd = 1;
+	while (cmd < argc && !kc_command_find(argv[cmd]))
+		cmd++;
+	if (cmd == argc)
+		return kc_error_create(KC_ERR_INVALID_ARG,
+				       "foreach: no command given (usage: %s)", kc_cmd_foreach.usage);
+	const struct kc_command *command = kc_command_find(argv[cmd]);
+	if (command == &kc_cmd_foreach)
+		return kc_error_create(KC_ERR_INVALID_ARG, "foreach cannot run foreach");
+	bool *selected = calloc(list->nr_tasks + 1, sizeof(bool));
+	if (!selected)
+		return &kc_error_nomem;
+	for (int i = 1; !err && i < cmd; i++)
+		err = select_tasks(list, argv[i], true, selected);
+	bool json = false;
+	for (int i = cmd + 1; i < argc; i++)
+		json |= !strcmp(argv[i], "--json") && command == &kc_cmd_bt;
+	if (!err && json)
+		fputc('[', out);
+	bool first = true;
+	for (size_t i = 0; !err && i < list->nr_tasks; i++) {
+		const struct kc_task *t = &list->tasks[i];
+		if ((cmd > 1 && !selected[i]) || t->warning)
+			continue;
+		err = foreach_one(session, t, argc - cmd, argv + cmd, first, out);
+		first = false;
+	}
+	if (!err && json)
+		fputs("]\n", out);
+	free(selected);
+	return err;
+}
+
+const struct kc_command kc_cmd_foreach = {
+	.name = "foreach",
+	.summary = "run a command for every task, or the tasks selected",
+	.usage = "foreach [PID | TASK | COMMAND | kernel | user | active]... COMMAND [ARGS]",
+	.help =
+		"Runs COMMAND once per task, in pid order: every task, or those the\n"
+		"selectors name (pids, task_struct addresses, command names, and the\n"
+		"keywords kernel, user and active). `foreach bt [-f] [-l] [-s] [--json]`\n"
+		"prints each task's backtrace; any other command runs with the task\n"
+		"as the current context, under the task's header line. A task whose\n"
+		"trace or command fails gets a message and the walk goes on.\n",
+	.needs_dump = true,
+	.run = cmd_foreach,
+};

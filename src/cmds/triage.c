@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * triage: what happened, in one command, for a person with a minute or a
+ * bot: the kernel, when it crashed, why (sysrq, Oops with its ESR, BUG,
+ * watchdog, OOM, other panic), on which CPU and task, that task's
+ * backtrace, the taint flags and the modules that set them, and the last
+ * log lines. --json follows the versioned schema in kcrash(1) and stays
+ * valid JSON when parts fail: each failure is an entry of "errors".
+ */
+#include "command.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../backtrace.h"
+#include "../dwarf.h"
+#include "../json.h"
+#include "../kernel.h"
+#include "../modules.h"
+#include "../printk.h"
+#include "../sysinfo.h"
+#include "../tasks.h"
+
+#define TRIAGE_SCHEMA "kcrash-triage/1"
+#define TRIAGE_LOG_LINES 20
+#define TRIAGE_MAX_ERRORS 16
+
+struct triage {
+	struct kc_sysinfo sys;
+	/* Why: classified from the log, newest evidence first. */
+	const char *reason;         /* sysrq, oops, bug, watchdog, oom, panic, none */
+	char reason_line[512];      /* the log line it was found in */
+	bool has_esr;
+	uint64_t esr;
+	/* Who. */
+	const struct kc_task *task;
+	int cpu;
+	struct kc_backtrace bt;
+	bool has_bt;
+	/* Taint. */
+	bool has_taint;
+	uint64_t tainted_mask;
+	char taint_letters[64];
+	char taint_modules[1024];   /* "name(O) name(E)" */
+	/* The log's tail. */
+	char *log_text;
+	size_t log_len;
+	char *errors[TRIAGE_MAX_ERRORS];
+	size_t nr_errors;
+};
+
+static void add_error(struct triage *t, const char *what, struct kc_error *err)
+{
+	if (t->nr_errors < TRIAGE_MAX_ERRORS) {
+		char *text = NULL;
+		if (asprintf(&text, "%s: %s", what, kc_error_message(err)) >= 0)
+			t->errors[t->nr_errors++] = text;
+	}
+	kc_error_destroy(err);
+}
+
+/* Log lines that say why the kernel died, strongest first per record. */
+static const struct {
+	const char *needle;
+	const char *reason;
+} reason_markers[] = {
+	{"sysrq: Trigger a crash", "sysrq"},
+	{"sysrq triggered crash", "sysrq"},
+	{"Watchdog detected hard LOCKUP", "watchdog"},
+	{"soft lockup - CPU#", "watchdog"},
+	{"softlockup: hung tasks", "watchdog"},
+	{"hung_task: blocked tasks", "watchdog"},
+	{"rcu_sched self-detected stall", "watchdog"},
+	{"Out of memory and no killable processes", "oom"},
+	{"System is deadlocked on memory", "oom"},
+	{"Out of memory: Killed process", "oom"},
+	{"kernel BUG at ", "bug"},
+	{"Internal error: Oops", "oops"},
+	{"Unable to handle kernel ", "oops"},
+	{"Kernel panic - not syncing: ", "panic"},
+};
+
+struct log_scan {
+	struct triage *t;
+	int best;   /* index into reason_markers of the reason kept, -1 none */
+};
+
+/* "ESR = 0x0000000096000045" (mm/fault.c mem_abort_decode, v4.19+). */
+static void find_esr(struct triage *t, const char *text, size_t len)
+{
+	const char *esr = memmem(text, len, "ESR = 0x", 8);
+	if (esr) {
+		t->has_esr = true;
+		t->esr = strtoull(esr + 6, NULL, 16);
+	}
+}
+
+static struct kc_error *scan_record(void *arg, const struct kc_printk_record *rec)
+{
+	struct log_scan *scan = arg;
+	if (rec->corrupt || !rec->text)
+		return NULL;
+	find_esr(scan->t, rec->text, rec->text_len);
+	for (size_t i = 0; i < sizeof(reason_markers) / sizeof(reason_markers[0]); i++) {
+		size_t nlen = strlen(reason_markers[i].needle);
+		if (!memmem(rec->text, rec->text_len, reason_markers[i].needle, nlen))
+			continue;
+		/*
+		 * A specific cause beats the generic panic line that follows it
+		 * ("Fatal exception" after an Oops); among specific causes the
+		 * first one in the log is the origin.
+		 */
+		bool specific = strcmp(reason_markers[i].reason, "panic") != 0;
+		if (scan->best < 0 || (specific && strcmp(reason_markers[scan->best].reason, "panic") == 0)) {
+			scan->best = (int)i;
+			size_t len = rec->text_len < sizeof(scan->t->reason_line) - 1 ?
+				rec->text_len : sizeof(scan->t->reason_line) - 1;
+			memcpy(scan->t->reason_line, rec->text, len);
+			scan->t->reason_line[len] = '\0';
+			char *nl = strchr(scan->t->reason_line, '\n');
+			if (nl)
+				*nl = '\0';
+		}
+		break;
+	}
+	return NULL;
+}
+
+static void collect_reason_and_log(struct kc_session *session, struct triage *t)
+{
+	struct log_scan scan = {t, -1};
+	struct kc_error *err = kc_printk_session_walk(session, scan_record, &scan, NULL);
+	if (err)
+		add_error(t, "log", err);
+	t->reason = scan.best >= 0 ? reason_markers[scan.best].reason : "none";
+	FILE *out = open_memstream(&t->log_text, &t->log_len);
+	if (!out)
+		return;
+	struct kc_printk_print_options opts = {0};
+	struct kc_printk_printer printer;
+	kc_printk_printer_init(&printer, out, &opts);
+	err = kc_printk_session_walk(session, kc_printk_print_record, &printer, NULL);
+	kc_printk_printer_finish(&printer);
+	fclose(out);
+	kc_error_destroy(err); /* already reported by the first walk */
+}
+
+/* taint_flags[] (kernel/panic.c, v4.10+): {c_true, c_false, module} per bit. */
+static void taint_letters(struct kc_session *session, uint64_t mask, char *buf,
+			  size_t len)
+{
+	buf[0] = '\0';
+	uint64_t table;
+	struct kc_dwarf *dwarf;
+	struct kc_variable var;
+	struct kc_type elem;
+	uint64_t count = 0, elem_size = 0;
+	bool complete;
+	struct kc_error *err = kc_kernel_symbol(session, "taint_flags", &table);
+	if (!err)
+		err = kc_session_dwarf(session, &dwarf);
+	if (!err)
+		err = kc_dwarf_find_variable(dwarf, "taint_flags", &var);
+	if (!err)
+		err = kc_type_array(&var.type, &elem, &count, &complete);
+	if (!err)
+		err = kc_type_size(&elem, &elem_size);
+	size_t n = 0;
+	for (uint64_t bit = 0; !err && bit < count && bit < 64 && n + 1 < len; bit++) {
+		if (!(mask & (UINT64_C(1) << bit)))
+			continue;
+		char c;
+		err = kc_kernel_read(session, table + bit * elem_size, &c, 1);
+		if (!err)
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	kc_error_destroy(err);
+}
+
+static void collect_taint(struct kc_session *session, struct triage *t)
+{
+	uint64_t addr;
+	struct kc_error *err = kc_kernel_symbol(session, "tainted_mask", &addr);
+	if (!err)
+		err = kc_kernel_read_u64(session, addr, &t->tainted_mask);
+	if (err) {
+		add_error(t, "tainted_mask", err);
+		return;
+	}
+	t->has_taint = true;
+	taint_letters(session, t->tainted_mask, t->taint_letters, sizeof(t->taint_letters));
+	const struct kc_modules *modules;
+	err = kc_modules_get(session, &modules);
+	if (err) {
+		add_error(t, "modules", err);
+		return;
+	}
+	size_t used = 0;
+	for (size_t i = 0; i < modules->nr_modules; i++) {
+		uint64_t taints;
+		err = kc_kernel_read_member(session, modules->modules[i].addr, "struct module",
+					    "taints", &taints);
+		if (err) {
+			kc_error_destroy(err);
+			continue;
+		}
+		if (!taints)
+			continue;
+		char letters[64];
+		taint_letters(session, taints, letters, sizeof(letters));
+		int n = snprintf(t->taint_modules + used, sizeof(t->taint_modules) - used,
+				 "%s%s(%s)", used ? " " : "", modules->modules[i].name, letters);
+		if (n < 0 || (size_t)n >= sizeof(t->taint_modules) - used)
+			break;
+		used += (size_t)n;
+	}
+}
+
+static void collect(struct kc_session *session, struct triage *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->cpu = -1;
+	kc_sysinfo_collect(session, &t->sys);
+	if (!session->mmu) {
+		add_error(t, "memory", kc_session_mmu(session, &(struct kc_arm64_mmu *){NULL}));
+		t->reason = "none";
+		return;
+	}
+	collect_reason_and_log(session, t);
+	const struct kc_task_list *tasks;
+	struct kc_error *err = kc_tasks(session, &tasks);
+	if (err) {
+		add_error(t, "tasks", err);
+	} else if (tasks->panic_task) {
+		t->task = kc_task_by_addr(tasks, tasks->panic_task);
+		t->cpu = tasks->panic_cpu >= 0 ? tasks->panic_cpu : (t->task ? t->task->cpu : -1);
+	}
+	if (t->task) {
+		err = kc_backtrace_task(session, t->task, &t->bt);
+		if (err)
+			add_error(t, "backtrace", err);
+		else
+			t->has_bt = true;
+	}
+	collect_taint(session, t);
+}
+
+static void release(struct triage *t)
+{
+	if (t->has_bt)
+		kc_backtrace_free(&t->bt);
+	kc_sysinfo_fini(&t->sys);
+	free(t->log_text);
+	for (size_t i = 0; i < t->nr_errors; i++)
+		free(t->errors[i]);
+}
+
+/*
+ * The LINES log lines leading up to the panic: ending with the last
+ * "Kernel panic" line when there is one (what follows is the panic's own
+ * backtrace and the shutdown), else the last lines of the log. *LEN gets
+ * the length.
+ */
+static const char *log_tail(const struct triage *t, unsigned lines, size_t *len)
+{
+	if (!t->log_text || !t->log_len)
+		return NULL;
+	const char *end = t->log_text + t->log_len;
+	const char *panic = NULL;
+	for (const char *p = t->log_text; (p = memmem(p, (size_t)(end - p), "Kernel panic - not syncing",
+						      26)); p++)
+		panic = p;
+	if (panic) {
+		const char *nl = memchr(panic, '\n', (size_t)(end - panic));
+		end = nl ? nl + 1 : end;
+	}
+	const char *p = end;
+	if (p > t->log_text && p[-1] == '\n')
+		p--;
+	unsigned seen = 0;
+	while (p > t->log_text) {
+		if (p[-1] == '\n' && ++seen == lines)
+			break;
+		p--;
+	}
+	*len = (size_t)(end - p);
+	return p;
+}
+
+static void print_text(struct kc_session *session, struct triage *t, FILE *out)
+{
+	char buf[128];
+	fprintf(out, "%12s: %s\n", "RELEASE", t->sys.release[0] ? t->sys.release : "(unknown)");
+	if (t->sys.version[0])
+		fprintf(out, "%12s: %s\n", "BUILD", t->sys.version);
+	if (t->sys.has_crash_time) {
+		time_t when = (time_t)t->sys.crash_time;
+		struct tm tm;
+		if (localtime_r(&when, &tm) && strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Z %Y", &tm))
+			fprintf(out, "%12s: %s\n", "DATE", buf);
+	}
+	if (t->sys.has_uptime) {
+		kc_sysinfo_format_uptime(t->sys.uptime_seconds, buf, sizeof(buf));
+		fprintf(out, "%12s: %s\n", "UPTIME", buf);
+	}
+	fprintf(out, "%12s: %s", "REASON", t->reason);
+	if (t->reason_line[0])
+		fprintf(out, " (\"%s\")", t->reason_line);
+	fputc('\n', out);
+	if (t->has_esr)
+		fprintf(out, "%12s: 0x%llx\n", "ESR", (unsigned long long)t->esr);
+	if (t->sys.has_panic)
+		fprintf(out, "%12s: \"%s\"\n", "PANIC", t->sys.panic);
+	if (t->task)
+		fprintf(out, "%12s: %d (\"%s\", task %llx) on CPU %d\n", "TASK", t->task->pid,
+			t->task->comm, (unsigned long long)t->task->task, t->cpu);
+	if (t->has_taint)
+		fprintf(out, "%12s: %s%s%s\n", "TAINTED",
+			t->tainted_mask ? t->taint_letters : "(not tainted)",
+			t->taint_modules[0] ? "  modules: " : "", t->taint_modules);
+	if (t->has_bt) {
+		fputs("\nBACKTRACE:\n", out);
+		kc_bt_print(session, &t->bt, 0, out);
+	}
+	size_t tail_len;
+	const char *tail = log_tail(t, TRIAGE_LOG_LINES, &tail_len);
+	if (tail) {
+		fprintf(out, "\nLOG (the %d lines up to the panic):\n", TRIAGE_LOG_LINES);
+		fwrite(tail, 1, tail_len, out);
+	}
+	for (size_t i = 0; i < t->nr_errors; i++)
+		fprintf(out, "WARNING: %s\n", t->errors[i]);
+}
+
+static void json_key_string(FILE *out, const char *key, const char *value)
+{
+	fprintf(out, "\"%s\": ", key);
+	if (value && *value)
+		kc_json_string(out, value);
+	else
+		fputs("null", out);
+}
+
+static void print_json(struct kc_session *session, struct triage *t, FILE *out)
+{
+	const struct kc_dump *dump = session->dump;
+	fprintf(out, "{\"schema\": \"%s\", \"kcrash_version\": \"%s\", ", TRIAGE_SCHEMA,
+		KCRASH_VERSION);
+	fputs("\"kernel\": {", out);
+	json_key_string(out, "release", t->sys.release);
+	fputs(", ", out);
+	json_key_string(out, "version", t->sys.version);
+	fputs(", ", out);
+	json_key_string(out, "build_id", session->vmcoreinfo ?
+			kc_vmcoreinfo_get(session->vmcoreinfo, "BUILD-ID") : NULL);
+	fputs(", ", out);
+	json_key_string(out, "vmlinux", session->vmlinux_path);
+	fputs("}, \"dump\": {", out);
+	json_key_string(out, "path", dump->path);
+	fputs(", ", out);
+	json_key_string(out, "format", dump->format_name);
+	fputs(", ", out);
+	json_key_string(out, "compression", dump->compression);
+	fprintf(out, ", \"partial\": %s, \"incomplete\": %s}, ",
+		dump->dump_level > 0 ? "true" : "false", dump->incomplete ? "true" : "false");
+	if (t->sys.has_crash_time)
+		fprintf(out, "\"crash_time\": %lld, ", (long long)t->sys.crash_time);
+	else
+		fputs("\"crash_time\": null, ", out);
+	if (t->sys.has_uptime)
+		fprintf(out, "\"uptime_seconds\": %llu, ", (unsigned long long)t->sys.uptime_seconds);
+	else
+		fputs("\"uptime_seconds\": null, ", out);
+	fprintf(out, "\"reason\": {\"kind\": \"%s\", ", t->reason ? t->reason : "none");
+	json_key_string(out, "log_line", t->reason_line);
+	if (t->has_esr)
+		fprintf(out, ", \"esr\": \"0x%llx\"}, ", (unsigned long long)t->esr);
+	else
+		fputs(", \"esr\": null}, ", out);
+	json_key_string(out, "panic_message", t->sys.has_panic ? t->sys.panic : NULL);
+	fprintf(out, ", \"cpu\": ");
+	if (t->cpu >= 0)
+		fprintf(out, "%d", t->cpu);
+	else
+		fputs("null", out);
+	fputs(", \"task\": ", out);
+	if (t->task) {
+		fprintf(out, "{\"pid\": %d, \"comm\": ", t->task->pid);
+		kc_json_string(out, t->task->comm);
+		fprintf(out, ", \"address\": \"0x%llx\", \"state\": \"%s\"}",
+			(unsigned long long)t->task->task, t->task->state_code);
+	} else {
+		fputs("null", out);
+	}
+	fputs(", \"backtrace\": ", out);
+	if (t->has_bt)
+		kc_bt_print_json(session, &t->bt, out);
+	else
+		fputs("null", out);
+	fputs(", \"tainted\": ", out);
+	if (t->has_taint) {
+		fprintf(out, "{\"mask\": \"0x%llx\", ", (unsigned long long)t->tainted_mask);
+		json_key_string(out, "flags", t->taint_letters);
+		fputs(", \"modules\": [", out);
+		bool first = true;
+		for (char *m = t->taint_modules; *m;) {
+			char *end = strchr(m, ' ');
+			size_t len = end ? (size_t)(end - m) : strlen(m);
+			char *paren = memchr(m, '(', len);
+			fprintf(out, "%s{\"name\": ", first ? "" : ", ");
+			kc_json_string_n(out, m, paren ? (size_t)(paren - m) : len);
+			fputs(", \"flags\": ", out);
+			if (paren)
+				kc_json_string_n(out, paren + 1, len - (size_t)(paren - m) - 2);
+			else
+				fputs("null", out);
+			fputc('}', out);
+			first = false;
+			m += len;
+			while (*m == ' ')
+				m++;
+		}
+		fputs("]}", out);
+	} else {
+		fputs("null", out);
+	}
+	fputs(", \"log_tail\": [", out);
+	size_t tail_len = 0;
+	const char *tail = log_tail(t, TRIAGE_LOG_LINES, &tail_len);
+	for (const char *line = tail, *end = tail + tail_len; line && line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		if (line != tail)
+			fputs(", ", out);
+		kc_json_string_n(out, line, len);
+		line += len + (nl ? 1 : 0);
+	}
+	fputs("], \"errors\": [", out);
+	size_t nr = 0;
+	for (size_t i = 0; i < t->sys.nr_errors; i++, nr++) {
+		fputs(nr ? ", " : "", out);
+		kc_json_string(out, t->sys.errors[i]);
+	}
+	for (size_t i = 0; i < t->nr_errors; i++, nr++) {
+		fputs(nr ? ", " : "", out);
+		kc_json_string(out, t->errors[i]);
+	}
+	fputs("]}\n", out);
+}
+
+static struct kc_error *cmd_triage(struct kc_session *session, int argc,
+				   char **argv, FILE *out)
+{
+	bool json = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else
+			return kc_usage_error(&kc_cmd_triage);
+	}
+	struct triage *t = calloc(1, sizeof(*t));
+	if (!t)
+		return &kc_error_nomem;
+	collect(session, t);
+	if (json)
+		print_json(session, t, out);
+	else
+		print_text(session, t, out);
+	release(t);
+	free(t);
+	return NULL;
+}
+
+const struct kc_command kc_cmd_triage = {
+	.name = "triage",
+	.summary = "what happened: reason, task, backtrace, taint, last log lines",
+	.usage = "triage [--json]",
+	.help = "Prints the kernel release and build, crash time and uptime, the\n"
+		"REASON (sysrq, oops, bug, watchdog, oom, panic or none, with the log\n"
+		"line it was found in, and the ESR of a memory abort), the panic\n"
+		"message, the crashing CPU and task, its backtrace (as bt prints it),\n"
+		"the taint flags and the modules that set them, and the 20 log lines\n"
+		"up to the panic (the last 20 when there is none). --json prints one JSON object with the schema \"kcrash-triage/1\"\n"
+		"described in kcrash(1); it is valid JSON even when parts fail, and\n"
+		"\"errors\" says which and why. kcrash --triage [--json] VMLINUX DUMP\n"
+		"runs it and exits.\n",
+	.needs_dump = true,
+	.run = cmd_triage,
+};
