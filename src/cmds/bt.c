@@ -154,6 +154,9 @@ static struct kc_error *run_bt(struct kc_session *session,
 		}
 	} else if (req->any_selected) {
 		for (size_t i = 0; i < list->nr_tasks; i++) {
+			struct kc_error *err = kc_check_interrupt();
+			if (err)
+				return err;
 			if (req->selected[i] && !list->tasks[i].warning) {
 				show_task(session, &list->tasks[i], req, first, out);
 				first = false;
@@ -276,6 +279,8 @@ static struct kc_error *foreach_one(struct kc_session *session, const struct kc_
 		free(line);
 	}
 	session->context_task = saved;
+	if (err && err->code == KC_ERR_INTERRUPTED)
+		return err; /* Ctrl-C ends it */
 	if (err) {
 		/* One bad task never ends the walk. */
 		fprintf(out, "foreach: %s\n", kc_error_message(err));
