@@ -832,7 +832,30 @@ KC_TEST(damage_stack_fp_loop)
 	session = open_session(vmlinux, copy);
 	struct kc_arm64_unwind looped = {0};
 	bool ok = session && unwind_kthread(session, task, stack, &looped);
+	/* The same through bt: the frames before the loop, then why it stopped. */
+	char *pid = kc_test_fact(FIXTURE, "testmod.kthread.pid"), cmd[64];
+	snprintf(cmd, sizeof(cmd), "bt %s", pid ? pid : "44");
+	free(pid);
+	char *bt_err = NULL;
+	char *bt_out = run_kcrash(vmlinux, copy, cmd, &bt_err);
+	char *bt_intact = run_kcrash(vmlinux, kc_test_fixture(FIXTURE, "vmcore.elf.zst"), cmd, NULL);
 	patch_file(copy, offset, &old, 8);
+	/* bt prints "#N [sp] func at pc": frames 0..2 as in the intact dump. */
+	for (int n = 0; n < 3; n++) {
+		char tag[8], line[256] = "";
+		snprintf(tag, sizeof(tag), "#%d ", n);
+		const char *at = strstr(bt_intact, tag);
+		if (at)
+			sscanf(at, "%255[^\n]", line);
+		CHECK_MSG(line[0] && strstr(bt_out, line), "bt frame %d differs:\n%s\nintact:\n%s", n,
+			  bt_out, bt_intact);
+	}
+	CHECK_MSG(!strstr(bt_out, "#8 "), "bt went on past the loop:\n%s", bt_out);
+	CHECK_MSG(bt_err && strstr(bt_err, "unwind stopped"), "bt said nothing about the loop:\n%s%s",
+		  bt_out, bt_err ? bt_err : "");
+	free(bt_out);
+	free(bt_err);
+	free(bt_intact);
 	if (ok) {
 		CHECK_MSG(looped.end == KC_ARM64_UNWIND_ERROR, "end %s: %s",
 			  kc_arm64_unwind_end_name(looped.end), looped.reason);
@@ -849,7 +872,7 @@ KC_TEST(damage_stack_fp_loop)
 		snprintf(reason, sizeof(reason), "%s", looped.reason);
 		tidy(reason, 90);
 		matrix_row("stack frame pointers loop", "ELF (unfiltered)",
-			   "unwind: %zu frames (first %zu as intact), then error: %s",
+			   "unwind and bt: %zu frames (first %zu as intact), then error: %s",
 			   looped.nr_frames, same, reason);
 		kc_arm64_unwind_free(&looped);
 	}
