@@ -11,9 +11,9 @@
  * touches an 8-byte word, the next 8 input bytes are XORed into it (and
  * stay XORed for the rest of the iteration), so the empty input is the real
  * walk and each input byte corrupts one word the walk really reads: page
- * table entries, list pointers, pids, names, module sizes. ps and mod (and
- * their --json forms) then print what was found. The printk ring
- * is not walked: kcrash has no log reader yet.
+ * table entries, list pointers, pids, names, module sizes, printk ring
+ * descriptors and text. ps, mod, log (and their --json forms), bt -a and
+ * sys then print what was found.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -149,7 +149,9 @@ static void run_commands(void)
 	static FILE *devnull;
 	if (!devnull)
 		devnull = fopen("/dev/null", "w");
-	static const char *const commands[] = {"ps", "ps --json", "mod", "mod --json"};
+	static const char *const commands[] = {
+		"ps", "ps --json", "mod", "mod --json", "log", "log --json", "bt -a", "sys",
+	};
 	for (size_t i = 0; devnull && i < sizeof(commands) / sizeof(commands[0]); i++)
 		fuzz_drop_error(kc_session_run_line(session, commands[i], devnull));
 }
