@@ -566,6 +566,17 @@ static struct kc_error *load_bitmaps(struct kdump_part *part,
 				       file->path, (unsigned long long)file->size,
 				       (unsigned long long)offset,
 				       (unsigned long long)(offset + total));
+	/*
+	 * A flattened file's logical size comes from its records' offsets, so
+	 * it can claim far more than the file stores: bitmaps larger than the
+	 * whole file cannot be in it, and must not be allocated.
+	 */
+	if (total > file->map_size)
+		return kc_error_create(KC_ERR_TRUNCATED,
+				       "%s: offset 0x%llx: kdump bitmaps of 0x%llx bytes, but the file holds only 0x%llx bytes",
+				       file->path, (unsigned long long)offset,
+				       (unsigned long long)total,
+				       (unsigned long long)file->map_size);
 	const uint8_t *bitmaps = kc_file_ptr(file, offset, total);
 	if (!bitmaps) {
 		if (total > SIZE_MAX)
