@@ -12,8 +12,8 @@
  * stay XORed for the rest of the iteration), so the empty input is the real
  * walk and each input byte corrupts one word the walk really reads: page
  * table entries, list pointers, pids, names, module sizes, printk ring
- * descriptors and text. ps, mod, log (and their --json forms), bt -a and
- * sys then print what was found.
+ * descriptors and text. ps, mod, log (and their --json forms), bt -a, sys
+ * and triage --json then print what was found.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -151,6 +151,7 @@ static void run_commands(void)
 		devnull = fopen("/dev/null", "w");
 	static const char *const commands[] = {
 		"ps", "ps --json", "mod", "mod --json", "log", "log --json", "bt -a", "sys",
+		"triage --json",
 	};
 	for (size_t i = 0; devnull && i < sizeof(commands) / sizeof(commands[0]); i++)
 		fuzz_drop_error(kc_session_run_line(session, commands[i], devnull));
