@@ -487,16 +487,6 @@ KC_TEST(dwarf_cache_reuse_and_corruption)
 
 /* ---- the fixtures' kernels ---------------------------------------------- */
 
-static const char *fixture_vmlinux(const char *fixture)
-{
-	char *plain = NULL;
-	if (asprintf(&plain, "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture) < 0)
-		return NULL;
-	bool have_plain = access(plain, R_OK) == 0;
-	free(plain);
-	return kc_test_fixture(fixture, have_plain ? "vmlinux" : "vmlinux.zst");
-}
-
 static struct kc_vmcoreinfo *fixture_vmcoreinfo(const char *fixture)
 {
 	const char *path = kc_test_fixture(fixture, "vmcoreinfo.txt");
@@ -588,7 +578,7 @@ static void check_vmcoreinfo_number(struct kc_dwarf *dw, const char *fixture,
 
 static void check_fixture(const char *fixture)
 {
-	const char *vmlinux = fixture_vmlinux(fixture);
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	if (!vmlinux)
 		return;
 	struct kc_vmcoreinfo *info = fixture_vmcoreinfo(fixture);
@@ -642,7 +632,7 @@ KC_TEST(dwarf_fixture_vmcoreinfo_layout)
 KC_TEST(dwarf_fixture_cached_index)
 {
 	/* Uncompressed, so libdw maps it rather than inflating it. */
-	const char *vmlinux = fixture_vmlinux("arm64-5.10-4k39");
+	const char *vmlinux = kc_test_fixture_vmlinux("arm64-5.10-4k39");
 	if (!vmlinux)
 		return;
 	use_test_cache();
