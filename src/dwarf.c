@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "dwarf.h"
 
+#include "debugcopy.h"
+
 /* elfutils' <dwarf.h>: DW_* constants (ours is "dwarf.h", found first). */
 #include <dwarf.h>
 #include <elfutils/libdwelf.h>
@@ -82,6 +84,9 @@ struct kc_dwarf {
 	Elf *elf;
 	Dwarf *dwarf; /* set up on the first lookup */
 	Dwfl *dwfl;   /* owns dwarf for a relocatable object (.ko) */
+	/* The cached uncompressed copy of compressed debug sections, if used. */
+	int debug_fd;
+	Elf *debug_elf;
 	uint8_t build_id[64];
 	size_t build_id_len;
 	struct stat st;
@@ -90,6 +95,9 @@ struct kc_dwarf {
 	struct index_view index;
 	struct kc_dwarf_index_info info;
 };
+
+static char *cache_path_ext(const struct kc_dwarf *dw, const char *ext);
+static void make_dirs(const char *path);
 
 /* ---- opening ------------------------------------------------------------ */
 
@@ -154,6 +162,7 @@ struct kc_error *kc_dwarf_open(const char *path, const uint8_t *build_id,
 		return &kc_error_nomem;
 	}
 	struct kc_error *err = NULL;
+	dw->debug_fd = -1;
 	dw->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (dw->fd < 0 || fstat(dw->fd, &dw->st) != 0) {
 		err = kc_error_os(errno, "%s", path);
@@ -195,6 +204,10 @@ void kc_dwarf_close(struct kc_dwarf *dw)
 		dwfl_end(dw->dwfl);
 	else if (dw->dwarf)
 		dwarf_end(dw->dwarf);
+	if (dw->debug_elf)
+		elf_end(dw->debug_elf);
+	if (dw->debug_fd >= 0)
+		close(dw->debug_fd);
 	if (dw->elf)
 		elf_end(dw->elf);
 	if (dw->fd >= 0)
@@ -231,6 +244,55 @@ static Dwarf *relocated_dwarf(struct kc_dwarf *dw)
 	return dwfl_module_getdwarf(mod, &bias);
 }
 
+/* The cached copy at PATH, if it is an ELF of this build id with DWARF. */
+static bool map_debug_copy(struct kc_dwarf *dw, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	const void *id = NULL;
+	ssize_t id_len = elf ? dwelf_elf_gnu_build_id(elf, &id) : -1;
+	if (!elf || id_len <= 0 || (size_t)id_len != dw->build_id_len ||
+	    memcmp(id, dw->build_id, dw->build_id_len) != 0) {
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return false;
+	}
+	dw->debug_fd = fd;
+	dw->debug_elf = elf;
+	return true;
+}
+
+/*
+ * A vmlinux with compressed debug sections: map the uncompressed copy in
+ * the cache, writing it on first use (src/debugcopy.c). False to use the
+ * vmlinux itself (no cache directory, no build id, or writing failed).
+ */
+static bool open_debug_copy(struct kc_dwarf *dw)
+{
+	if (!dw->info.compressed_debug || !kc_debugcopy_needed(dw->elf))
+		return false;
+	char *path = cache_path_ext(dw, ".debug");
+	if (!path)
+		return false;
+	bool mapped = map_debug_copy(dw, path);
+	if (!mapped) {
+		char *slash = strrchr(path, '/');
+		if (slash) {
+			*slash = '\0';
+			make_dirs(path); /* the cache directory */
+			*slash = '/';
+		}
+		struct kc_error *err = kc_debugcopy_write(dw->elf, path);
+		mapped = !err && map_debug_copy(dw, path);
+		kc_error_destroy(err);
+	}
+	free(path);
+	return mapped;
+}
+
 static struct kc_error *ensure_dwarf(struct kc_dwarf *dw)
 {
 	if (dw->dwarf)
@@ -240,10 +302,22 @@ static struct kc_error *ensure_dwarf(struct kc_dwarf *dw)
 				       "%s has no DWARF debug info (kcrash needs a vmlinux built with CONFIG_DEBUG_INFO)",
 					       dw->path);
 	GElf_Ehdr ehdr;
-	if (gelf_getehdr(dw->elf, &ehdr) && ehdr.e_type == ET_REL)
+	bool relocatable = gelf_getehdr(dw->elf, &ehdr) && ehdr.e_type == ET_REL;
+	if (relocatable)
 		dw->dwarf = relocated_dwarf(dw);
-	else
+	else if (open_debug_copy(dw) &&
+		 (dw->dwarf = dwarf_begin_elf(dw->debug_elf, DWARF_C_READ, NULL)))
+		dw->info.uses_debug_copy = true;
+	if (!dw->dwarf && !relocatable) {
+		/* No usable copy (or a damaged one): inflate the vmlinux's own. */
+		if (dw->debug_elf) {
+			elf_end(dw->debug_elf);
+			close(dw->debug_fd);
+			dw->debug_elf = NULL;
+			dw->debug_fd = -1;
+		}
 		dw->dwarf = dwarf_begin_elf(dw->elf, DWARF_C_READ, NULL);
+	}
 	if (!dw->dwarf)
 		return kc_error_create(KC_ERR_FORMAT, "%s: DWARF: %s", dw->path,
 				       dwarf_errmsg(-1));
@@ -583,7 +657,7 @@ static char *cache_dir(void)
 	return NULL;
 }
 
-static char *cache_path(const struct kc_dwarf *dw)
+static char *cache_path_ext(const struct kc_dwarf *dw, const char *ext)
 {
 	if (!dw->build_id_len)
 		return NULL; /* nothing to key it by */
@@ -594,10 +668,15 @@ static char *cache_path(const struct kc_dwarf *dw)
 	for (size_t i = 0; i < dw->build_id_len; i++)
 		snprintf(hex + 2 * i, 3, "%02x", dw->build_id[i]);
 	char *path = NULL;
-	if (asprintf(&path, "%s/%s.idx", dir, hex) < 0)
+	if (asprintf(&path, "%s/%s%s", dir, hex, ext) < 0)
 		path = NULL;
 	free(dir);
 	return path;
+}
+
+static char *cache_path(const struct kc_dwarf *dw)
+{
+	return cache_path_ext(dw, ".idx");
 }
 
 static bool range_ok(uint64_t offset, uint64_t count, uint64_t elem_size,

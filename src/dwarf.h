@@ -74,6 +74,11 @@ struct kc_variable {
 
 /* How the index came to be, for reports and tests. */
 struct kc_dwarf_index_info {
+	/*
+	 * DWARF is read from the cache's uncompressed copy of the vmlinux's
+	 * compressed debug sections (src/debugcopy.h).
+	 */
+	bool uses_debug_copy;
 	bool built;            /* false until the first lookup */
 	bool from_cache;       /* mmap'd from the cache file */
 	bool cache_rejected;   /* a cache file was there but stale or corrupt */

@@ -960,3 +960,58 @@ struct kc_error *kc_task_pgd(struct kc_session *session, const struct kc_task *t
 				       (unsigned long long)task->mm, (unsigned long long)*pgd);
 	return NULL;
 }
+
+/* ---- selecting tasks by argument ---- */
+
+static bool all_chars(const char *s, int (*is)(int))
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!is((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/*
+ * Mark the tasks ARG names, as crash's foreach and bt take them: a pid, a
+ * task_struct address, a command name (\NAME for one that looks like a
+ * number), or for foreach "kernel", "user" and "active".
+ */
+struct kc_error *kc_tasks_select(const struct kc_task_list *list, const char *arg,
+				 bool keywords, bool *selected)
+{
+	bool found = false;
+	for (size_t i = 0; keywords && i < list->nr_tasks; i++) {
+		const struct kc_task *t = &list->tasks[i];
+		bool match = (!strcmp(arg, "kernel") && t->is_kernel_thread) ||
+			     (!strcmp(arg, "user") && !t->is_kernel_thread) ||
+			     (!strcmp(arg, "active") && t->is_active);
+		if (match)
+			selected[i] = true;
+		found |= !strcmp(arg, "kernel") || !strcmp(arg, "user") ||
+			 !strcmp(arg, "active");
+	}
+	if (!found && arg[0] != '\\' && all_chars(arg, isdigit)) {
+		long long pid = strtoll(arg, NULL, 10);
+		for (size_t i = 0; i < list->nr_tasks; i++)
+			if (list->tasks[i].pid == pid)
+				selected[i] = found = true;
+	}
+	const char *hex = arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X') ? arg + 2 : arg;
+	if (!found && arg[0] != '\\' && all_chars(hex, isxdigit)) {
+		uint64_t addr = strtoull(hex, NULL, 16);
+		for (size_t i = 0; i < list->nr_tasks; i++)
+			if (list->tasks[i].task == addr)
+				selected[i] = found = true;
+	}
+	const char *comm = arg[0] == '\\' ? arg + 1 : arg;
+	for (size_t i = 0; !found && i < list->nr_tasks; i++)
+		if (!strcmp(list->tasks[i].comm, comm))
+			selected[i] = true;
+	for (size_t i = 0; !found && i < list->nr_tasks; i++)
+		found = selected[i] && !strcmp(list->tasks[i].comm, comm);
+	if (!found)
+		return kc_error_create(KC_ERR_LOOKUP, "invalid task, pid or command: %s", arg);
+	return NULL;
+}

@@ -53,6 +53,15 @@ struct kc_task_list {
 	size_t nr_warnings;
 };
 
+/*
+ * Mark in SELECTED (one flag per task of LIST) the tasks ARG names, as
+ * crash's ps, bt and foreach take them: a pid, a task_struct address, a
+ * command name (\NAME for one that looks like a number), and with KEYWORDS
+ * (foreach) "kernel", "user" and "active". An ARG naming nothing is an error.
+ */
+struct kc_error *kc_tasks_select(const struct kc_task_list *list, const char *arg,
+				 bool keywords, bool *selected);
+
 /* The session's task list, read on first use and kept. */
 struct kc_error *kc_tasks(struct kc_session *session,
 			  const struct kc_task_list **ret);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "harness.h"
 
+#include "error.h"
+#include "session.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -171,6 +174,33 @@ const char *kc_test_fixture(const char *fixture, const char *file)
 	free(dir);
 	free(tmp);
 	return dst ? intern(dst) : NULL;
+}
+
+const char *kc_test_fixture_vmlinux(const char *fixture)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
+	return access(path, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
+				       : kc_test_fixture(fixture, "vmlinux.zst");
+}
+
+struct kc_session *kc_test_open_session(const char *fixture, const char *dump_file)
+{
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
+	const char *dump = kc_test_fixture(fixture, dump_file);
+	if (!vmlinux || !dump)
+		return NULL;
+	struct kc_session_options opts = {
+		.vmlinux_path = vmlinux, .dump_paths = &dump, .nr_dump_paths = 1};
+	struct kc_session *session;
+	struct kc_error *err = kc_session_open(&opts, &session);
+	if (err) {
+		kc_test_fail(__FILE__, __LINE__, "%s/%s: %s", fixture, dump_file,
+			     kc_error_message(err));
+		kc_error_destroy(err);
+		return NULL;
+	}
+	return session;
 }
 
 char *kc_test_read_file(const char *path, size_t *len_ret)

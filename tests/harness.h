@@ -103,6 +103,15 @@ const char *kc_test_fixture(const char *fixture, const char *file);
 	if (!var)                                                             \
 		return
 
+/* FIXTURE's vmlinux: the plain file, or vmlinux.zst unpacked (NULL: skip/fail recorded). */
+const char *kc_test_fixture_vmlinux(const char *fixture);
+/*
+ * A session on FIXTURE's DUMP_FILE with its vmlinux, as kcrash opens them;
+ * NULL after recording a skip (missing fixture) or a failure (open error).
+ */
+struct kc_session;
+struct kc_session *kc_test_open_session(const char *fixture, const char *dump_file);
+
 /* The four real fixtures' directory names. */
 extern const char *const kc_test_fixture_names[];
 extern const size_t kc_test_nr_fixtures;

@@ -21,32 +21,6 @@
 static const char *const dump_files[] = {"vmcore.kdump-zlib", "vmcore.elf.zst"};
 #define NR_DUMPS (sizeof(dump_files) / sizeof(dump_files[0]))
 
-static const char *vmlinux_of(const char *fixture)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
-	return access(path, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
-				       : kc_test_fixture(fixture, "vmlinux.zst");
-}
-
-static struct kc_session *open_dump(const char *fixture, const char *dump_file)
-{
-	const char *vmlinux = vmlinux_of(fixture);
-	const char *dump = kc_test_fixture(fixture, dump_file);
-	if (!vmlinux || !dump)
-		return NULL;
-	struct kc_session_options opts = {
-		.vmlinux_path = vmlinux, .dump_paths = &dump, .nr_dump_paths = 1};
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		CHECK_MSG(false, "%s/%s: %s", fixture, dump_file, kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	return session;
-}
-
 #define MAX_NAMES 128
 
 /* A trace's function names as bt shows them (crash's pc - 4 rule). */
@@ -175,7 +149,7 @@ static const struct kc_task *panic_task(struct kc_session *session)
 
 static void check_panic_trace(const char *fixture, const char *dump_file)
 {
-	struct kc_session *session = open_dump(fixture, dump_file);
+	struct kc_session *session = kc_test_open_session(fixture, dump_file);
 	if (!session)
 		return;
 	const struct kc_task *t = panic_task(session);
@@ -313,7 +287,7 @@ static void check_user_threads(const char *fixture, const char *dump_file)
 {
 	struct gt_thread threads[32];
 	size_t n = read_stacks(fixture, threads, 32);
-	struct kc_session *session = open_dump(fixture, dump_file);
+	struct kc_session *session = kc_test_open_session(fixture, dump_file);
 	if (!session)
 		return;
 	const struct kc_task_list *list;
@@ -349,7 +323,7 @@ KC_TEST(bt_user_threads_match_proc_stack)
 
 static void check_kernel_threads(const char *fixture, const char *dump_file)
 {
-	struct kc_session *session = open_dump(fixture, dump_file);
+	struct kc_session *session = kc_test_open_session(fixture, dump_file);
 	if (!session)
 		return;
 	const struct kc_task_list *list;
@@ -415,7 +389,7 @@ static size_t count(const char *text, const char *needle)
 static char *run(const char *fixture, const char *dump_file, const char *commands,
 		 int *status)
 {
-	const char *vmlinux = vmlinux_of(fixture);
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	const char *dump = kc_test_fixture(fixture, dump_file);
 	if (!vmlinux || !dump)
 		return NULL;
@@ -434,7 +408,7 @@ KC_TEST(bt_all_cpus_and_foreach)
 	for (size_t f = 0; f < kc_test_nr_fixtures; f++) {
 		const char *fixture = kc_test_fixture_names[f];
 		const char *dump_file = dump_files[f % NR_DUMPS];
-		struct kc_session *session = open_dump(fixture, dump_file);
+		struct kc_session *session = kc_test_open_session(fixture, dump_file);
 		if (!session)
 			continue;
 		const struct kc_task_list *list;
@@ -491,7 +465,7 @@ KC_TEST(bt_all_cpus_and_foreach)
 KC_TEST(bt_garbage_stack_pointer)
 {
 	const char *fixture = kc_test_fixture_names[0];
-	struct kc_session *session = open_dump(fixture, "vmcore.kdump-zlib");
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
 	if (!session)
 		return;
 	const struct kc_task_list *list;
@@ -586,7 +560,7 @@ static bool same_names(char drgn[][128], size_t nd, const struct names *ours, si
 
 static void compare_with_drgn(const char *fixture, const char *dump_file)
 {
-	const char *vmlinux = vmlinux_of(fixture);
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	const char *dump = kc_test_fixture(fixture, dump_file);
 	if (!vmlinux || !dump)
 		return;
@@ -605,7 +579,7 @@ static void compare_with_drgn(const char *fixture, const char *dump_file)
 	fclose(mem);
 	pclose(pipe);
 
-	struct kc_session *session = open_dump(fixture, dump_file);
+	struct kc_session *session = kc_test_open_session(fixture, dump_file);
 	const struct kc_task_list *list;
 	if (!session || kc_tasks(session, &list)) {
 		free(output);

@@ -527,14 +527,6 @@ KC_TEST(damage_bitflip_elf)
 
 /* --- Kernel memory corrupted in an unfiltered ELF copy ------------------- */
 
-static const char *vmlinux_path(const char *fixture)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
-	return access(path, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
-				       : kc_test_fixture(fixture, "vmlinux.zst");
-}
-
 static struct kc_session *open_session(const char *vmlinux, const char *dump)
 {
 	struct kc_session_options opts = {
@@ -630,7 +622,7 @@ static size_t count_lines(const char *text, const char *skip_prefix)
 
 KC_TEST(damage_task_list_cycle)
 {
-	const char *vmlinux = vmlinux_path(FIXTURE);
+	const char *vmlinux = kc_test_fixture_vmlinux(FIXTURE);
 	const char *copy = elf_copy();
 	REQUIRE(vmlinux && copy);
 	struct kc_session *session = open_session(vmlinux, copy);
@@ -677,7 +669,7 @@ KC_TEST(damage_task_list_cycle)
 
 KC_TEST(damage_module_list_unmapped)
 {
-	const char *vmlinux = vmlinux_path(FIXTURE);
+	const char *vmlinux = kc_test_fixture_vmlinux(FIXTURE);
 	const char *copy = elf_copy();
 	REQUIRE(vmlinux && copy);
 	struct kc_session *session = open_session(vmlinux, copy);
@@ -721,7 +713,7 @@ KC_TEST(damage_module_list_unmapped)
 
 KC_TEST(damage_pte_outside_ram)
 {
-	const char *vmlinux = vmlinux_path(FIXTURE);
+	const char *vmlinux = kc_test_fixture_vmlinux(FIXTURE);
 	const char *copy = elf_copy();
 	REQUIRE(vmlinux && copy);
 	struct kc_session *session = open_session(vmlinux, copy);
@@ -809,7 +801,7 @@ static bool unwind_kthread(struct kc_session *session, uint64_t task, uint64_t s
 
 KC_TEST(damage_stack_fp_loop)
 {
-	const char *vmlinux = vmlinux_path(FIXTURE);
+	const char *vmlinux = kc_test_fixture_vmlinux(FIXTURE);
 	const char *copy = elf_copy();
 	REQUIRE(vmlinux && copy);
 	struct kc_session *session = open_session(vmlinux, copy);

@@ -487,16 +487,6 @@ KC_TEST(dwarf_cache_reuse_and_corruption)
 
 /* ---- the fixtures' kernels ---------------------------------------------- */
 
-static const char *fixture_vmlinux(const char *fixture)
-{
-	char *plain = NULL;
-	if (asprintf(&plain, "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture) < 0)
-		return NULL;
-	bool have_plain = access(plain, R_OK) == 0;
-	free(plain);
-	return kc_test_fixture(fixture, have_plain ? "vmlinux" : "vmlinux.zst");
-}
-
 static struct kc_vmcoreinfo *fixture_vmcoreinfo(const char *fixture)
 {
 	const char *path = kc_test_fixture(fixture, "vmcoreinfo.txt");
@@ -588,7 +578,7 @@ static void check_vmcoreinfo_number(struct kc_dwarf *dw, const char *fixture,
 
 static void check_fixture(const char *fixture)
 {
-	const char *vmlinux = fixture_vmlinux(fixture);
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	if (!vmlinux)
 		return;
 	struct kc_vmcoreinfo *info = fixture_vmcoreinfo(fixture);
@@ -642,7 +632,7 @@ KC_TEST(dwarf_fixture_vmcoreinfo_layout)
 KC_TEST(dwarf_fixture_cached_index)
 {
 	/* Uncompressed, so libdw maps it rather than inflating it. */
-	const char *vmlinux = fixture_vmlinux("arm64-5.10-4k39");
+	const char *vmlinux = kc_test_fixture_vmlinux("arm64-5.10-4k39");
 	if (!vmlinux)
 		return;
 	use_test_cache();
@@ -662,4 +652,68 @@ KC_TEST(dwarf_fixture_cached_index)
 		CHECK(info.nr_entries > 10000);
 		kc_dwarf_close(dw);
 	}
+}
+
+/*
+ * A vmlinux with compressed debug sections (the 4k48 fixture's) is read
+ * through an uncompressed copy written once into the cache; the copy gives
+ * the same types, and a damaged copy is replaced rather than trusted.
+ */
+KC_TEST(dwarf_compressed_debug_copy)
+{
+	const char *vmlinux = kc_test_fixture("arm64-6.1-4k48", "vmlinux");
+	if (!vmlinux)
+		return;
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/debugcopy-cache", kc_test_scratch_dir());
+	char cmd[8192];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	REQUIRE(system(cmd) == 0);
+	const char *saved = getenv("KCRASH_CACHE_DIR");
+	char *saved_copy = saved ? strdup(saved) : NULL;
+	setenv("KCRASH_CACHE_DIR", dir, 1);
+
+	uint64_t sizes[3] = {0}, offsets[3] = {0};
+	bool used_copy[3] = {false};
+	for (int round = 0; round < 3; round++) {
+		if (round == 2) {
+			/* Cut the copy short: it must be rejected and written again. */
+			snprintf(cmd, sizeof(cmd), "truncate -s 100000 '%s'/*.debug", dir);
+			CHECK(system(cmd) == 0);
+		}
+		struct kc_dwarf *dw;
+		REQUIRE_OK(kc_dwarf_open(vmlinux, NULL, 0, &dw));
+		struct kc_type task;
+		struct kc_member member;
+		REQUIRE_OK(kc_dwarf_find_type(dw, "struct task_struct", &task));
+		REQUIRE_OK(kc_type_size(&task, &sizes[round]));
+		REQUIRE_OK(kc_type_member(&task, "thread.cpu_context.pc", &member));
+		offsets[round] = member.offset;
+		struct kc_dwarf_index_info info;
+		kc_dwarf_index_info(dw, &info);
+		CHECK(info.compressed_debug);
+		used_copy[round] = info.uses_debug_copy;
+		kc_dwarf_close(dw);
+	}
+	CHECK(used_copy[0] && used_copy[1] && used_copy[2]);
+	CHECK(sizes[0] > 1000 && sizes[0] == sizes[1] && sizes[1] == sizes[2]);
+	CHECK(offsets[0] == offsets[1] && offsets[1] == offsets[2]);
+	/* Without a cache directory, the vmlinux's own sections are inflated. */
+	setenv("KCRASH_CACHE_DIR", "", 1);
+	struct kc_dwarf *dw;
+	REQUIRE_OK(kc_dwarf_open(vmlinux, NULL, 0, &dw));
+	struct kc_type task;
+	uint64_t size = 0;
+	REQUIRE_OK(kc_dwarf_find_type(dw, "struct task_struct", &task));
+	REQUIRE_OK(kc_type_size(&task, &size));
+	struct kc_dwarf_index_info info;
+	kc_dwarf_index_info(dw, &info);
+	CHECK(!info.uses_debug_copy);
+	CHECK_EQ_U64(size, sizes[0]);
+	kc_dwarf_close(dw);
+	if (saved_copy)
+		setenv("KCRASH_CACHE_DIR", saved_copy, 1);
+	else
+		unsetenv("KCRASH_CACHE_DIR");
+	free(saved_copy);
 }

@@ -11,27 +11,6 @@
 #include "kernel.h"
 #include "session.h"
 
-static struct kc_session *open_fixture(const char *fixture, const char *dump_file)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
-	const char *vmlinux = access(path, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
-						      : kc_test_fixture(fixture, "vmlinux.zst");
-	const char *dump = kc_test_fixture(fixture, dump_file);
-	if (!vmlinux || !dump)
-		return NULL;
-	struct kc_session_options opts = {
-		.vmlinux_path = vmlinux, .dump_paths = &dump, .nr_dump_paths = 1};
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		CHECK_MSG(false, "%s: %s", fixture, kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	return session;
-}
-
 struct count_ctx {
 	struct kc_session *session;
 	uint64_t tasks_offset;
@@ -56,7 +35,7 @@ static struct kc_error *count_task(void *arg, uint64_t node)
 
 static void check_tasks(const char *fixture)
 {
-	struct kc_session *session = open_fixture(fixture, "vmcore.kdump-zlib");
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
 	if (!session)
 		return;
 	uint64_t init_task;
@@ -114,7 +93,7 @@ static struct kc_error *never(void *ctx, uint64_t node)
 /* Bounded walks: a limit below the list's length is an error, not a hang. */
 KC_TEST(kernel_list_walk_bounded)
 {
-	struct kc_session *session = open_fixture("arm64-6.1-4k48", "vmcore.kdump-zlib");
+	struct kc_session *session = kc_test_open_session("arm64-6.1-4k48", "vmcore.kdump-zlib");
 	if (!session)
 		return;
 	uint64_t init_task;

@@ -16,14 +16,6 @@
 #include "session.h"
 #include "symtab.h"
 
-static const char *vmlinux_of(const char *fixture)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
-	return access(path, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
-				       : kc_test_fixture(fixture, "vmlinux.zst");
-}
-
 static bool fixture_has(const char *fixture, const char *file)
 {
 	char path[4096];
@@ -31,25 +23,11 @@ static bool fixture_has(const char *fixture, const char *file)
 	return access(path, R_OK) == 0;
 }
 
+/* A session whose MMU could be set up. */
 static struct kc_session *open_session(const char *fixture, const char *dump_file)
 {
-	const char *vmlinux = vmlinux_of(fixture);
-	const char *dump = kc_test_fixture(fixture, dump_file);
-	if (!vmlinux || !dump)
-		return NULL;
-	struct kc_session_options opts = {
-		.vmlinux_path = vmlinux,
-		.dump_paths = &dump,
-		.nr_dump_paths = 1,
-	};
-	struct kc_session *session = NULL;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		CHECK_MSG(false, "%s/%s: %s", fixture, dump_file, kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	if (!session->mmu) {
+	struct kc_session *session = kc_test_open_session(fixture, dump_file);
+	if (session && !session->mmu) {
 		CHECK_MSG(false, "%s/%s: no MMU: %s", fixture, dump_file,
 			  session->mmu_error ? kc_error_message(session->mmu_error) : "?");
 		kc_session_destroy(session);
@@ -251,7 +229,7 @@ static void check_image_matches_vmlinux(const char *fixture)
 	struct kc_session *session = open_session(fixture, "vmcore.kdump-zlib");
 	if (!session)
 		return;
-	const char *path = vmlinux_of(fixture);
+	const char *path = kc_test_fixture_vmlinux(fixture);
 	int fd = open(path, O_RDONLY);
 	REQUIRE(fd >= 0);
 	elf_version(EV_CURRENT);
@@ -305,7 +283,7 @@ KC_TEST(mmu_kernel_text_matches_vmlinux_5_10_4k39) { check_image_matches_vmlinux
 KC_TEST(mmu_commands_4k48)
 {
 	const char *fixture = "arm64-6.1-4k48";
-	const char *vmlinux = vmlinux_of(fixture);
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
 	if (!vmlinux || !dump)
 		return;

@@ -17,32 +17,6 @@
 #include "session.h"
 #include "symbols.h"
 
-static const char *vmlinux_of(const char *fixture)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
-	return access(path, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
-				       : kc_test_fixture(fixture, "vmlinux.zst");
-}
-
-static struct kc_session *open_fixture(const char *fixture)
-{
-	const char *vmlinux = vmlinux_of(fixture);
-	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
-	if (!vmlinux || !dump)
-		return NULL;
-	struct kc_session_options opts = {
-		.vmlinux_path = vmlinux, .dump_paths = &dump, .nr_dump_paths = 1};
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		CHECK_MSG(false, "%s: %s", fixture, kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	return session;
-}
-
 static char *ground_truth(const char *fixture, const char *file)
 {
 	char path[4096];
@@ -55,7 +29,7 @@ static char *ground_truth(const char *fixture, const char *file)
 
 static void check_module_list(const char *fixture)
 {
-	struct kc_session *session = open_fixture(fixture);
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
 	if (!session)
 		return;
 	char *text = ground_truth(fixture, "kdump-snapshot/modules.txt");
@@ -267,7 +241,7 @@ static void check_symbols(const char *fixture)
 		CHECK_MSG(false, "%s: cannot read kallsyms.full.gz", fixture);
 		return;
 	}
-	struct kc_session *session = open_fixture(fixture);
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
 	if (!session) {
 		free_kallsyms(&by_name);
 		return;
@@ -317,7 +291,7 @@ static void check_module_types(const char *fixture)
 	struct kallsyms ks;
 	if (!read_kallsyms(fixture, &ks))
 		return;
-	struct kc_session *session = open_fixture(fixture);
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
 	struct kc_symbolized *all = NULL;
 	size_t count = 0;
 	struct kc_error *err = session ? kc_symbols_all(session, "kcrash_testmod", &all, &count)
@@ -381,7 +355,7 @@ static struct kc_error *collect_obj(void *arg, uint64_t node)
 
 static void check_module_types_after_load(const char *fixture)
 {
-	struct kc_session *session = open_fixture(fixture);
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
 	if (!session)
 		return;
 	const char *ko = kc_test_fixture(fixture, "kcrash_testmod.ko");
@@ -540,7 +514,7 @@ static const char *json_value(const char *p)
 
 static int run(const char *fixture, const char *commands, char **out)
 {
-	const char *vmlinux = vmlinux_of(fixture);
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
 	if (!vmlinux || !dump)
 		return -1;

@@ -19,28 +19,6 @@
 
 /* ---- Helpers ---- */
 
-static struct kc_session *open_fixture(const char *fixture, const char *dump_file)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
-	const char *vmlinux = access(path, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
-						      : kc_test_fixture(fixture, "vmlinux.zst");
-	const char *dump = kc_test_fixture(fixture, dump_file);
-	if (!vmlinux || !dump)
-		return NULL;
-	struct kc_session_options opts = {
-		.vmlinux_path = vmlinux, .dump_paths = &dump, .nr_dump_paths = 1};
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		CHECK_MSG(false, "%s: %s", fixture, kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	return session;
-}
-
-
 struct output {
 	char *text;
 	size_t len;
@@ -131,7 +109,7 @@ static char *ground_truth_dmesg(const char *fixture)
 
 static void check_against_makedumpfile(const char *fixture, const char *dump_file)
 {
-	struct kc_session *session = open_fixture(fixture, dump_file);
+	struct kc_session *session = kc_test_open_session(fixture, dump_file);
 	if (!session)
 		return;
 	char *expected_raw = ground_truth_dmesg(fixture);
@@ -291,7 +269,7 @@ static void check_options(const char *fixture)
 	CHECK(out && out[0] == '[' && !has_timestamp(out));
 	free(out);
 	free(err);
-	struct kc_session *session = open_fixture(fixture, "vmcore.kdump-zlib");
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
 	if (session) {
 		int64_t boot;
 		const char *source;

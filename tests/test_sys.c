@@ -29,10 +29,7 @@ static uint64_t iomem_ram(const char *iomem)
 
 static void check_sys(const char *fixture)
 {
-	char vml[4096];
-	snprintf(vml, sizeof(vml), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
-	const char *vmlinux = access(vml, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
-						     : kc_test_fixture(fixture, "vmlinux.zst");
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
 	if (!vmlinux || !dump)
 		return;

@@ -15,32 +15,6 @@
 #include "session.h"
 #include "tasks.h"
 
-static const char *vmlinux_of(const char *fixture)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
-	return access(path, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
-				       : kc_test_fixture(fixture, "vmlinux.zst");
-}
-
-static struct kc_session *open_fixture(const char *fixture, const char *dump_file)
-{
-	const char *vmlinux = vmlinux_of(fixture);
-	const char *dump = kc_test_fixture(fixture, dump_file);
-	if (!vmlinux || !dump)
-		return NULL;
-	struct kc_session_options opts = {
-		.vmlinux_path = vmlinux, .dump_paths = &dump, .nr_dump_paths = 1};
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		CHECK_MSG(false, "%s: %s", fixture, kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	return session;
-}
-
 static int fact_int(const char *fixture, const char *key)
 {
 	char *text = kc_test_fact(fixture, key);
@@ -129,7 +103,7 @@ static bool same_comm(const char *snapshot, const char *comm)
 
 static void check_task_list(const char *fixture, const char *dump_file)
 {
-	struct kc_session *session = open_fixture(fixture, dump_file);
+	struct kc_session *session = kc_test_open_session(fixture, dump_file);
 	if (!session)
 		return;
 	const struct kc_task_list *list;
@@ -243,7 +217,7 @@ KC_TEST(tasks_match_snapshot_elf_5_10_4k39) { check_task_list("arm64-5.10-4k39",
 /* VSZ is the mm's total_vm: what /proc/pid/stat's vsize said (bytes). */
 static void check_vsz(const char *fixture)
 {
-	struct kc_session *session = open_fixture(fixture, "vmcore.kdump-zlib");
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
 	if (!session)
 		return;
 	const struct kc_task_list *list;
@@ -287,7 +261,7 @@ KC_TEST(tasks_vsz_64k52) { check_vsz("arm64-6.1-64k52"); }
 
 static char *run(const char *fixture, const char *dump_file, const char *commands)
 {
-	const char *vmlinux = vmlinux_of(fixture);
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	const char *dump = kc_test_fixture(fixture, dump_file);
 	if (!vmlinux || !dump)
 		return NULL;
@@ -441,7 +415,7 @@ static void check_ps_json(const char *fixture)
 	REQUIRE(system(cmd) == 0);
 	char *canon = kc_test_read_file(canon_path, NULL);
 	REQUIRE(canon);
-	struct kc_session *session = open_fixture(fixture, "vmcore.kdump-zlib");
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
 	if (!session) {
 		free(canon);
 		return;
@@ -505,7 +479,7 @@ KC_TEST(tasks_set_context_5_10_4k39) { check_set("arm64-5.10-4k39"); }
 /* The kc_* heap buffers: word i == 0x4b43555300000000 | (pid << 16) | (i & 0xffff). */
 static void check_user_buffers(const char *fixture)
 {
-	struct kc_session *session = open_fixture(fixture, "vmcore.elf.zst");
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.elf.zst");
 	if (!session)
 		return;
 	const struct kc_task_list *list;
@@ -567,7 +541,7 @@ static void check_user_excluded(const char *fixture)
 	REQUIRE(pair);
 	unsigned long long va = strtoull(pair, NULL, 0);
 	free(pair);
-	const char *vmlinux = vmlinux_of(fixture);
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
 	if (!vmlinux || !dump)
 		return;
@@ -631,11 +605,11 @@ static bool elf_offset(const char *path, uint64_t paddr, long *offset)
 KC_TEST(tasks_corrupt_list_warns)
 {
 	const char *fixture = "arm64-6.1-4k48";
-	const char *vmlinux = vmlinux_of(fixture);
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	const char *dump = kc_test_fixture(fixture, "vmcore.elf-d31.zst");
 	if (!vmlinux || !dump)
 		return;
-	struct kc_session *session = open_fixture(fixture, "vmcore.elf-d31.zst");
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.elf-d31.zst");
 	REQUIRE(session);
 	const struct kc_task_list *list;
 	REQUIRE_OK(kc_tasks(session, &list));

@@ -11,14 +11,6 @@
 
 #include "harness.h"
 
-static const char *vmlinux_of(const char *fixture)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
-	return access(path, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
-				       : kc_test_fixture(fixture, "vmlinux.zst");
-}
-
 /* Run python3 on kcrash's JSON: prints one summary line we compare. */
 static char *summarize(const char *kcrash_args, const char *python)
 {
@@ -47,7 +39,7 @@ static char *summarize(const char *kcrash_args, const char *python)
 
 static void check_triage(const char *fixture, const char *dump_file)
 {
-	const char *vmlinux = vmlinux_of(fixture);
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	const char *dump = kc_test_fixture(fixture, dump_file);
 	if (!vmlinux || !dump)
 		return;
@@ -98,7 +90,7 @@ KC_TEST(triage_5_10_4k39) { check_triage("arm64-5.10-4k39", "vmcore.kdump-zlib")
 KC_TEST(triage_running_system)
 {
 	const char *fixture = "arm64-6.1-4k48";
-	const char *vmlinux = vmlinux_of(fixture);
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	const char *dump = kc_test_fixture(fixture, "qemu.kdump-zlib.flat");
 	if (!vmlinux || !dump)
 		return;

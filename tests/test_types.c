@@ -16,19 +16,11 @@
 #include "kernel.h"
 #include "session.h"
 
-static const char *fixture_vmlinux(const char *fixture)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
-	return access(path, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
-				       : kc_test_fixture(fixture, "vmlinux.zst");
-}
-
 /* kcrash -s -c COMMANDS on the fixture's kdump; stdout and stderr. */
 static bool run_commands(const char *fixture, const char *commands, char **out,
 			 char **err)
 {
-	const char *vmlinux = fixture_vmlinux(fixture);
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
 	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
 	*out = *err = NULL;
 	if (!vmlinux || !dump)

@@ -618,27 +618,6 @@ KC_TEST(unwind_print_user_exception_frame)
 
 /* ---- the real fixtures ---- */
 
-static struct kc_session *open_fixture(const char *fixture)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s/vmlinux", kc_test_fixtures_dir(), fixture);
-	const char *vmlinux = access(path, R_OK) == 0 ? kc_test_fixture(fixture, "vmlinux")
-						      : kc_test_fixture(fixture, "vmlinux.zst");
-	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
-	if (!vmlinux || !dump)
-		return NULL;
-	struct kc_session_options opts = {
-		.vmlinux_path = vmlinux, .dump_paths = &dump, .nr_dump_paths = 1};
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		CHECK_MSG(false, "%s: %s", fixture, kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	return session;
-}
-
 #define MAX_MODSYMS 32
 
 /* What the callbacks need: text ranges and module symbols from facts.txt. */
@@ -907,7 +886,7 @@ static size_t kernel_call_trace(const char *fixture, char names[][64], size_t ma
 
 static void check_panic_backtrace(const char *fixture)
 {
-	struct kc_session *session = open_fixture(fixture);
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
 	if (!session)
 		return;
 	struct real_ctx ctx;
@@ -1001,7 +980,7 @@ KC_TEST(unwind_fixture_panic_backtrace)
 
 static void check_kthread_backtrace(const char *fixture)
 {
-	struct kc_session *session = open_fixture(fixture);
+	struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
 	if (!session)
 		return;
 	struct real_ctx ctx;

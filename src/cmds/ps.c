@@ -130,44 +130,6 @@ static void print_json(struct kc_session *session, const struct kc_task *t,
 	fputc('}', out);
 }
 
-static bool all_chars(const char *s, int (*is)(int))
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!is((unsigned char)*s))
-			return false;
-	return true;
-}
-
-/* Mark the tasks ARG names: a pid, a task_struct address, or a command. */
-static struct kc_error *select_arg(const struct kc_task_list *list, const char *arg,
-				   bool *selected)
-{
-	bool found = false;
-	if (arg[0] != '\\' && all_chars(arg, isdigit)) {
-		long long pid = strtoll(arg, NULL, 10);
-		for (size_t i = 0; i < list->nr_tasks; i++)
-			if (list->tasks[i].pid == pid)
-				selected[i] = found = true;
-	}
-	const char *hex = arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X') ? arg + 2 : arg;
-	if (!found && arg[0] != '\\' && all_chars(hex, isxdigit)) {
-		uint64_t addr = strtoull(hex, NULL, 16);
-		for (size_t i = 0; i < list->nr_tasks; i++)
-			if (list->tasks[i].task == addr)
-				selected[i] = found = true;
-	}
-	const char *comm = arg[0] == '\\' ? arg + 1 : arg;
-	for (size_t i = 0; !found && i < list->nr_tasks; i++)
-		if (strcmp(list->tasks[i].comm, comm) == 0)
-			selected[i] = true;
-	for (size_t i = 0; !found && i < list->nr_tasks; i++)
-		found = selected[i] && strcmp(list->tasks[i].comm, comm) == 0;
-	if (!found)
-		return kc_error_create(KC_ERR_LOOKUP, "invalid task, pid or command: %s", arg);
-	return NULL;
-}
 
 static struct kc_error *parse_args(const struct kc_task_list *list, int argc, char **argv,
 				   struct ps_request *req)
@@ -196,7 +158,7 @@ static struct kc_error *parse_args(const struct kc_task_list *list, int argc, ch
 		return kc_error_create(KC_ERR_INVALID_ARG, "-k and -u are mutually exclusive");
 	for (; i < argc; i++) {
 		req->any_filter = true;
-		struct kc_error *err = select_arg(list, argv[i], req->selected);
+		struct kc_error *err = kc_tasks_select(list, argv[i], false, req->selected);
 		if (err)
 			return err;
 	}
