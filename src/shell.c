@@ -187,6 +187,23 @@ static void on_sigint(int sig)
 	kc_interrupt_flag = 1;
 }
 
+/*
+ * Ctrl-C at the prompt: readline passes the signal on (to on_sigint) and
+ * then calls this hook; drop the typed line and prompt afresh, as a shell
+ * does.
+ */
+static int on_readline_signal(void)
+{
+	if (kc_interrupt_flag) {
+		kc_interrupt_flag = 0;
+		rl_replace_line("", 0);
+		rl_crlf();
+		rl_on_new_line();
+		rl_redisplay();
+	}
+	return 0;
+}
+
 static void catch_sigint(struct sigaction *old)
 {
 	struct sigaction sa = {0};
@@ -202,6 +219,7 @@ void kc_shell_interactive(struct kc_session *session,
 	catch_sigint(&old_sigint);
 	char *hist = history_path();
 	rl_readline_name = "kcrash";
+	rl_signal_event_hook = on_readline_signal;
 	rl_attempted_completion_function = complete;
 	using_history();
 	stifle_history(1000);

@@ -396,7 +396,7 @@ static bool pty_wait(int fd, char **buf, size_t *len, size_t *cap, size_t from,
 /*
  * Ctrl-C during `rd -p 40000000 100000000` (32 GiB of output) in the
  * interactive shell: rd stops with "interrupted", the prompt comes back,
- * sys works, quit exits normally.
+ * sys works; Ctrl-C at the prompt drops the typed line; quit exits normally.
  */
 KC_TEST(reliability_ctrl_c_interrupts_rd)
 {
@@ -432,6 +432,17 @@ KC_TEST(reliability_ctrl_c_interrupts_rd)
 	bool sys = again && write(master, "sys\r", 4) == 4 &&
 		   pty_wait(master, &buf, &len, &cap, mark, "RELEASE:", 20);
 	CHECK_MSG(sys, "sys after the interrupt printed no RELEASE line");
+	/* Ctrl-C at the prompt drops the typed line, as a shell does. */
+	bool prompt_again = sys && pty_wait(master, &buf, &len, &cap, mark, "kcrash> ", 10);
+	mark = len;
+	bool dropped = prompt_again && write(master, "xyz", 3) == 3 &&
+		       pty_wait(master, &buf, &len, &cap, mark, "xyz", 10) &&
+		       write(master, "\x03", 1) == 1 &&
+		       pty_wait(master, &buf, &len, &cap, mark + 3, "kcrash> ", 10) &&
+		       write(master, "sys\r", 4) == 4 &&
+		       pty_wait(master, &buf, &len, &cap, mark, "RELEASE:", 20);
+	CHECK_MSG(dropped && !memmem(buf + mark, len - mark, "xyzsys", 6),
+		  "Ctrl-C at the prompt did not drop the line: %.*s", (int)(len - mark), buf + mark);
 	if (sys && write(master, "quit\r", 5) == 5) {
 		mark = len;
 		pty_wait(master, &buf, &len, &cap, mark, "\x04", 5); /* drain until it exits */
