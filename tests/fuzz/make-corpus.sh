@@ -6,11 +6,11 @@
 # one real walk, one real task stack, stored pages of each codec.
 # Regression inputs (crash-*) added by hand are kept.
 set -euo pipefail
-cd "$(dirname "$0")"
 BUILD=$(realpath "$1")
+cd "$(dirname "$0")"
 FIX=${KCRASH_FIXTURES:-../../../shared/fixtures}
 C=corpus
-mkdir -p $C/{elf,kdump,flat,codec,vmcoreinfo,pgtable,unwind,kernel}
+mkdir -p $C/{elf,kdump,flat,codec,vmcoreinfo,pgtable,unwind,kernel,layout}
 rm -f $C/*/seed-*
 
 for f in arm64-6.1-4k48/vmcore.kdump-zstd arm64-6.1-64k52/vmcore.kdump-zlib; do
@@ -25,6 +25,7 @@ head -c 65536 "$FIX/arm64-6.1-4k48/qemu.kdump-zlib.flat" > $C/flat/seed-qemu.kdu
 # ELF: everything before the first PT_LOAD's data (header, phdrs, notes).
 for fx in arm64-6.1-4k48 arm64-6.1-16k47 arm64-6.1-64k52 arm64-5.10-4k39; do
 	cat "$FIX/$fx/vmcoreinfo.txt" > "$C/vmcoreinfo/seed-$fx"
+	cat "$FIX/$fx/vmcoreinfo.txt" > "$C/layout/seed-$fx"
 	[ $fx = arm64-6.1-64k52 ] && continue # 70 KiB of notes
 	zstd -q -dc --long=27 "$FIX/$fx/vmcore.elf.zst" | head -c 131072 > /tmp/kc-elf-head.$$ || true
 	python3 - /tmp/kc-elf-head.$$ "$C/elf/seed-$fx" <<'PY'
@@ -41,6 +42,7 @@ open(sys.argv[2], 'wb').write(d[:min(end, len(d))])
 PY
 done
 rm -f /tmp/kc-elf-head.$$
+cat "$FIX/arm64-6.1-4k48/qemu-vmcoreinfo.txt" > $C/layout/seed-arm64-6.1-4k48-qemu
 
 # Session-derived: codec pages, a page-table walk, a task stack.
 for fx in arm64-6.1-4k48:vmcore.kdump-zstd arm64-6.1-4k48:vmcore.kdump-lzo \
