@@ -391,7 +391,18 @@ static struct kc_error *set_va_bits_actual(struct kc_arm64_layout *layout,
 static void set_struct_page_size(struct kc_arm64_layout *layout,
 				 const struct kc_arm64_layout_input *in)
 {
-	if (in->struct_page_size.known && in->struct_page_size.value)
+	/*
+	 * Shifts are built from it (VMEMMAP_SHIFT = PAGE_SHIFT -
+	 * STRUCT_PAGE_MAX_SHIFT): a corrupt SIZE(page) must not reach them.
+	 * Real ones are 56..128 bytes; 32..512 is accepted.
+	 */
+	bool plausible = in->struct_page_size.value >= 32 &&
+			 in->struct_page_size.value <= 512;
+	if (in->struct_page_size.known && in->struct_page_size.value && !plausible)
+		add_warning(layout, "SIZE(page)=%" PRIu64 " is not a plausible "
+			    "sizeof(struct page); 64 assumed",
+			    in->struct_page_size.value);
+	if (in->struct_page_size.known && plausible)
 		layout->struct_page_size = known_value(
 			in->struct_page_size.value, KC_ARM64_PROV_EXPORTED,
 			"SIZE(page)");
@@ -880,6 +891,17 @@ static void set_ranges(struct kc_arm64_layout *layout,
 			 d->bpf_end, no_bpf);
 }
 
+/*
+ * NUMBER(SECTION_SIZE_BITS) as a shift it can be: arm64 uses 27..30
+ * (arch/arm64/include/asm/sparsemem.h, v5.12 and v4.9); a corrupt value
+ * (shifting by 93 is undefined) is ignored with a warning.
+ */
+static bool section_size_bits_valid(const struct kc_arm64_layout_input *in)
+{
+	return in->section_size_bits.known && in->section_size_bits.value >= 20 &&
+	       in->section_size_bits.value <= 48;
+}
+
 /* ARM64_MEMSTART_ALIGN: memstart_addr is RAM start rounded down to it. */
 static uint64_t memstart_align(const struct kc_arm64_layout *layout,
 			       const struct kc_arm64_layout_input *in,
@@ -889,7 +911,7 @@ static uint64_t memstart_align(const struct kc_arm64_layout *layout,
 	unsigned shift = page_shift == 12 ? 30 :
 			 page_shift == 14 ? pmd_shift + 5 : pmd_shift;
 	unsigned section_bits;
-	if (in->section_size_bits.known)
+	if (section_size_bits_valid(in))
 		section_bits = (unsigned)in->section_size_bits.value;
 	else if (layout->version[0] && version_code(layout->version[0],
 						    layout->version[1]) <
@@ -1042,6 +1064,10 @@ struct kc_error *kc_arm64_layout_compute(const struct kc_arm64_layout_input *in,
 	    (in->va_bits.value < 25 || in->va_bits.value > 52))
 		return kc_error_create(KC_ERR_FORMAT, "NUMBER(VA_BITS)=%" PRIu64
 				       " is out of range", in->va_bits.value);
+	if (in->section_size_bits.known && !section_size_bits_valid(in))
+		add_warning(layout, "NUMBER(SECTION_SIZE_BITS)=%" PRIu64
+			    " is out of range (arm64: 27 to 30); ignored",
+			    in->section_size_bits.value);
 	set_va_bits(layout, in);
 	err = set_va_bits_actual(layout, in);
 	if (err)
