@@ -2,6 +2,7 @@
 #include "shell.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,21 +188,41 @@ static void on_sigint(int sig)
 	kc_interrupt_flag = 1;
 }
 
-/*
- * Ctrl-C at the prompt: readline passes the signal on (to on_sigint) and
- * then calls this hook; drop the typed line and prompt afresh, as a shell
- * does.
- */
-static int on_readline_signal(void)
+/* Ctrl-C at the prompt: drop the typed line and prompt afresh, as a shell does. */
+static void drop_typed_line(void)
 {
-	if (kc_interrupt_flag) {
-		kc_interrupt_flag = 0;
-		rl_replace_line("", 0);
-		rl_crlf();
-		rl_on_new_line();
-		rl_redisplay();
+	kc_interrupt_flag = 0;
+	rl_replace_line("", 0);
+	rl_crlf();
+	rl_on_new_line();
+	rl_redisplay();
+}
+
+/*
+ * readline's character source. readline defers the signals it catches and
+ * passes them on (to on_sigint) only at its next check, so a Ctrl-C that
+ * arrives while it is not inside read() would wait for another key. Here
+ * the wait for input is a ppoll() that SIGINT always interrupts (it is
+ * blocked everywhere else in this function), and pending signals are
+ * handed on before each wait.
+ */
+static int getc_interruptible(FILE *in)
+{
+	sigset_t block, orig;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	for (;;) {
+		rl_check_signals(); /* a pending SIGINT reaches on_sigint here */
+		if (kc_interrupt_flag)
+			drop_typed_line();
+		struct pollfd pfd = {fileno(in), POLLIN, 0};
+		int ready = ppoll(&pfd, 1, NULL, &orig);
+		if (ready > 0 || (ready < 0 && errno != EINTR))
+			break;
 	}
-	return 0;
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	return rl_getc(in);
 }
 
 static void catch_sigint(struct sigaction *old)
@@ -219,7 +240,7 @@ void kc_shell_interactive(struct kc_session *session,
 	catch_sigint(&old_sigint);
 	char *hist = history_path();
 	rl_readline_name = "kcrash";
-	rl_signal_event_hook = on_readline_signal;
+	rl_getc_function = getc_interruptible;
 	rl_attempted_completion_function = complete;
 	using_history();
 	stifle_history(1000);

@@ -133,9 +133,14 @@ static long cache_growth_kb(const char *path, size_t cache_mb, size_t *pages)
 		struct kc_error *err = kc_dump_open(path, &opts, &dump);
 		if (!err) {
 			/*
-			 * A forked child inherits the runner's high-water mark:
-			 * reset it to the current RSS (proc(5), clear_refs 5).
+			 * A forked child shares the runner's resident heap: the
+			 * cache must come from fresh pages (its own mapping,
+			 * free heap pages returned), or filling it would not
+			 * show. It also inherits the runner's high-water mark:
+			 * reset that to the current RSS (proc(5), clear_refs 5).
 			 */
+			mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+			malloc_trim(0);
 			int fd = open("/proc/self/clear_refs", O_WRONLY);
 			if (fd < 0 || write(fd, "5", 1) != 1)
 				_exit(1);
