@@ -656,3 +656,29 @@ KC_TEST(bt_matches_drgn_stack_trace)
 		for (size_t d = 0; d < NR_DUMPS; d++)
 			compare_with_drgn(kc_test_fixture_names[i], dump_files[d]);
 }
+
+/* bt -e: crash's exception-frame search on the crasher's stack. */
+KC_TEST(bt_exception_frame_search)
+{
+	const char *fixture = "arm64-6.1-4k48";
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
+	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
+	char *pid = kc_test_fact(fixture, "crash.pid");
+	if (!vmlinux || !dump || !pid) {
+		free(pid);
+		return;
+	}
+	char args[8192], *out = NULL, *err = NULL;
+	snprintf(args, sizeof(args), "-s -c 'bt -e %s' '%s' '%s'", pid, vmlinux, dump);
+	CHECK(kc_test_run_kcrash(args, &out, &err) == 0);
+	REQUIRE(out);
+	/* crash_setup_regs() leaves a pt_regs of __crash_kexec on the stack. */
+	CHECK_MSG(strstr(out, "KERNEL-MODE EXCEPTION FRAME AT: ") && strstr(out, "[__crash_kexec+"),
+		  "bt -e printed:\n%s", out);
+	/* The write(2) that triggered sysrq: syscall 64 (0x40). */
+	CHECK_MSG(strstr(out, "USER-MODE EXCEPTION FRAME AT: ") && strstr(out, "SYSCALLNO: 40"),
+		  "bt -e printed:\n%s", out);
+	free(out);
+	free(err);
+	free(pid);
+}
