@@ -874,3 +874,72 @@ void kc_bt_print_json(struct kc_session *session, const struct kc_backtrace *bt,
 	}
 	fputs("}", out);
 }
+
+/* ---- bt -e: searching the stacks for exception frames ---- */
+
+/*
+ * A struct pt_regs that an EL1 exception left at ADDR, by crash's test
+ * (arm64.c arm64_eframe_search): its sp and x29 inside the same stack, a
+ * 32-bit AArch64 pstate in EL1, and pc and lr in kernel text.
+ */
+static bool plausible_el1_regs(const struct kc_arm64_regs *regs,
+			       const struct kc_arm64_stack *stack,
+			       struct text_ranges *ranges, uint64_t pac_mask)
+{
+	uint64_t mode = regs->pstate & KC_ARM64_PSR_MODE_MASK;
+	return in_stack(stack, regs->sp) && in_stack(stack, regs->x[29]) &&
+	       !(regs->pstate & (UINT64_C(0xffffffff00000000) | KC_ARM64_PSR_MODE32_BIT)) &&
+	       (mode == KC_ARM64_PSR_MODE_EL1H || mode == KC_ARM64_PSR_MODE_EL1T) &&
+	       text_kind(ranges, regs->pc) != KC_ARM64_NOT_TEXT &&
+	       text_kind(ranges, kc_arm64_strip_pac(regs->x[30], pac_mask)) != KC_ARM64_NOT_TEXT;
+}
+
+void kc_bt_print_eframes(struct kc_session *session, const struct kc_backtrace *bt,
+			 FILE *out)
+{
+	struct text_ranges ranges;
+	text_ranges_init(session, &ranges);
+	unsigned found = 0;
+	for (size_t s = 0; s < bt->nr_stacks; s++) {
+		const struct kc_arm64_stack *stack = &bt->stacks[s];
+		uint64_t size = stack->high - stack->low;
+		if (!size || size > (UINT64_C(1) << 20) || size < bt->pt_regs_size)
+			continue;
+		uint8_t *buf = malloc(size);
+		if (!buf)
+			return;
+		struct kc_error *err = kc_kernel_read(session, stack->low, buf, size);
+		if (err) {
+			fprintf(out, "bt -e: %s\n", kc_error_message(err));
+			kc_error_destroy(err);
+			free(buf);
+			continue;
+		}
+		for (uint64_t off = 0; off + bt->pt_regs_size <= size; off += 8) {
+			struct kc_arm64_regs regs = {0};
+			const uint8_t *p = buf + off;
+			for (int r = 0; r < 31; r++)
+				regs.x[r] = kc_get_le64(p + 8 * r);
+			regs.sp = kc_get_le64(p + 8 * 31);
+			regs.pc = kc_get_le64(p + 8 * 32);
+			regs.pstate = kc_get_le64(p + 8 * 33);
+			regs.orig_x0 = kc_get_le64(p + 8 * 34);
+			regs.syscallno = kc_get_le64(p + 8 * 35);
+			if (!plausible_el1_regs(&regs, stack, &ranges, bt->pac_mask))
+				continue;
+			fprintf(out, "%sKERNEL-MODE EXCEPTION FRAME AT: %llx\n", found++ ? "\n" : "",
+				(unsigned long long)(stack->low + off));
+			kc_arm64_print_exception_frame(out, &regs, false, bt->pac_mask,
+						       kc_bt_symbolize, session);
+		}
+		free(buf);
+	}
+	if (bt->has_user_regs) {
+		fprintf(out, "%sUSER-MODE EXCEPTION FRAME AT: %llx\n", found++ ? "\n" : "",
+			(unsigned long long)bt->user_regs_addr);
+		kc_arm64_print_exception_frame(out, &bt->user_regs, true, bt->pac_mask,
+					       kc_bt_symbolize, session);
+	}
+	if (!found)
+		fputs("(no exception frames found)\n", out);
+}

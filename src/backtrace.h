@@ -102,6 +102,13 @@ enum {
 
 /* crash's task header line (print_task_header). */
 void kc_bt_print_header(const struct kc_task *task, FILE *out);
+/*
+ * bt -e: the exception frames found by searching the task's stacks (crash's
+ * KERNEL-MODE EXCEPTION FRAME AT: blocks), then the user-mode frame of a
+ * user task.
+ */
+void kc_bt_print_eframes(struct kc_session *session, const struct kc_backtrace *bt,
+			 FILE *out);
 /* The trace in crash's layout (arm64_back_trace_cmd), after the header. */
 void kc_bt_print(struct kc_session *session, const struct kc_backtrace *bt,
 		 unsigned flags, FILE *out);

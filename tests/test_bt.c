@@ -656,3 +656,92 @@ KC_TEST(bt_matches_drgn_stack_trace)
 		for (size_t d = 0; d < NR_DUMPS; d++)
 			compare_with_drgn(kc_test_fixture_names[i], dump_files[d]);
 }
+
+/* bt -e: crash's exception-frame search on the crasher's stack. */
+KC_TEST(bt_exception_frame_search)
+{
+	const char *fixture = "arm64-6.1-4k48";
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
+	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
+	char *pid = kc_test_fact(fixture, "crash.pid");
+	if (!vmlinux || !dump || !pid) {
+		free(pid);
+		return;
+	}
+	char args[8192], *out = NULL, *err = NULL;
+	snprintf(args, sizeof(args), "-s -c 'bt -e %s' '%s' '%s'", pid, vmlinux, dump);
+	CHECK(kc_test_run_kcrash(args, &out, &err) == 0);
+	REQUIRE(out);
+	/* crash_setup_regs() leaves a pt_regs of __crash_kexec on the stack. */
+	CHECK_MSG(strstr(out, "KERNEL-MODE EXCEPTION FRAME AT: ") && strstr(out, "[__crash_kexec+"),
+		  "bt -e printed:\n%s", out);
+	/* The write(2) that triggered sysrq: syscall 64 (0x40). */
+	CHECK_MSG(strstr(out, "USER-MODE EXCEPTION FRAME AT: ") && strstr(out, "SYSCALLNO: 40"),
+		  "bt -e printed:\n%s", out);
+	free(out);
+	free(err);
+	free(pid);
+}
+
+/*
+ * A dump whose notes lost their NT_PRSTATUS (a copy of the kdump file with
+ * the note types changed): the registers come from the per-CPU crash_notes
+ * the kernel filled in memory, and the panic trace is the same.
+ */
+KC_TEST(bt_registers_from_crash_notes)
+{
+	const char *fixture = "arm64-6.1-4k48";
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
+	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
+	if (!vmlinux || !dump)
+		return;
+	size_t len;
+	char *bytes = kc_test_read_file(dump, &len);
+	REQUIRE(bytes && len > 8192);
+	/* kdump_sub_header at block_size: offset_note at +48, size_note at +56. */
+	uint32_t block_size;
+	memcpy(&block_size, bytes + 428, 4);
+	uint64_t note_off, note_size;
+	memcpy(&note_off, bytes + block_size + 48, 8);
+	memcpy(&note_size, bytes + block_size + 56, 8);
+	REQUIRE(note_off + note_size <= len);
+	unsigned changed = 0;
+	for (uint64_t pos = note_off; pos + 12 <= note_off + note_size;) {
+		uint32_t namesz, descsz, type;
+		memcpy(&namesz, bytes + pos, 4);
+		memcpy(&descsz, bytes + pos + 4, 4);
+		memcpy(&type, bytes + pos + 8, 4);
+		if (!namesz)
+			break;
+		if (type == 1 && !memcmp(bytes + pos + 12, "CORE", 4)) {
+			uint32_t other = 0x4b43; /* not NT_PRSTATUS */
+			memcpy(bytes + pos + 8, &other, 4);
+			changed++;
+		}
+		pos += 12 + ((namesz + 3) & ~3u) + ((descsz + 3) & ~3u);
+	}
+	CHECK_EQ_U64(changed, 2);
+	char copy[4096];
+	snprintf(copy, sizeof(copy), "%s/no-prstatus.kdump-zlib", kc_test_scratch_dir());
+	FILE *f = fopen(copy, "wb");
+	REQUIRE(f);
+	fwrite(bytes, 1, len, f);
+	fclose(f);
+	free(bytes);
+
+	char args[8192], *with = NULL, *without = NULL, *err = NULL;
+	snprintf(args, sizeof(args), "-s -c 'help -D | grep -c \"^  \\[\"; bt' '%s' '%s'", vmlinux, copy);
+	CHECK(kc_test_run_kcrash(args, &without, &err) == 0);
+	free(err);
+	snprintf(args, sizeof(args), "-s -c 'bt' '%s' '%s'", vmlinux, dump);
+	CHECK(kc_test_run_kcrash(args, &with, &err) == 0);
+	free(err);
+	REQUIRE(with && without);
+	/* No PRSTATUS left in the copy's notes, and the same panic trace. */
+	CHECK_MSG(strncmp(without, "0\n", 2) == 0, "notes still listed: %.40s", without);
+	CHECK_MSG(strcmp(without + 2, with) == 0, "with crash_notes:\n%s\nwith the dump's notes:\n%s",
+		  without + 2, with);
+	CHECK(strstr(with, "] panic at "));
+	free(with);
+	free(without);
+}

@@ -6,6 +6,7 @@
  * task a list of selectors names.
  */
 #include "command.h"
+#include "../json.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ struct bt_request {
 	unsigned flags;  /* KC_BT_* */
 	bool json;
 	bool all_cpus;   /* -a */
+	bool eframes;    /* -e: search the stacks for exception frames */
 	bool *selected;  /* per task; NULL: the current context */
 	bool any_selected;
 };
@@ -33,17 +35,18 @@ static void show_task(struct kc_session *session, const struct kc_task *t,
 		if (!err) {
 			kc_bt_print_json(session, &bt, out);
 		} else {
-			fprintf(out, "{\"pid\": %d, \"task\": \"0x%llx\", \"error\": \"",
+			fprintf(out, "{\"pid\": %d, \"task\": \"0x%llx\", \"error\": ",
 				t->pid, (unsigned long long)t->task);
-			for (const char *c = kc_error_message(err); *c; c++)
-				fprintf(out, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-			fputs("\"}", out);
+			kc_json_string(out, kc_error_message(err));
+			fputc('}', out);
 		}
 	} else {
 		if (!first)
 			fputc('\n', out);
 		kc_bt_print_header(t, out);
-		if (!err)
+		if (!err && req->eframes)
+			kc_bt_print_eframes(session, &bt, out);
+		else if (!err)
 			kc_bt_print(session, &bt, req->flags, out);
 		else
 			fprintf(out, "bt: cannot start the trace: %s\n", kc_error_message(err));
@@ -67,6 +70,7 @@ static struct kc_error *parse_options(int argc, char **argv, int *next,
 		for (const char *c = argv[i] + 1; *c; c++) {
 			switch (*c) {
 			case 'a': req->all_cpus = true; break;
+			case 'e': req->eframes = true; break;
 			case 'f': req->flags |= KC_BT_FULL; break;
 			case 'l': req->flags |= KC_BT_LINES; break;
 			case 's': req->flags |= KC_BT_OFFSETS; break;
@@ -150,7 +154,7 @@ const struct kc_command kc_cmd_bt = {
 	.name = "bt",
 	.aliases = bt_aliases,
 	.summary = "kernel backtrace of a task, of every CPU's active task",
-	.usage = "bt [-a] [-f] [-l] [-s] [--json] [PID | TASK | COMMAND]...",
+	.usage = "bt [-a] [-e] [-f] [-l] [-s] [--json] [PID | TASK | COMMAND]...",
 	.help =
 		"Shows the kernel stack backtrace of the current context (the panic\n"
 		"task unless `set` chose another), or of each task named by pid,\n"
@@ -168,6 +172,10 @@ const struct kc_command kc_cmd_bt = {
 		"stops after kthread, kthreadd, start_kernel and\n"
 		"secondary_start_kernel; --json has every frame unwound.\n"
 		"  -a      the active task of every CPU, in CPU order\n"
+		"  -e      instead of the trace, search the task's stacks for\n"
+		"          exception frames (crash's KERNEL-MODE EXCEPTION FRAME AT:\n"
+		"          blocks: a struct pt_regs with sp and x29 in the stack, an\n"
+		"          EL1 pstate and pc/lr in kernel text), then the user frame\n"
 		"  -f      the stack words between each frame and the next\n"
 		"  -l      the source file and line of each frame (vmlinux DWARF)\n"
 		"  -s      function+offset instead of the function name\n"
