@@ -280,15 +280,24 @@ int kc_test_run_kcrash(const char *args, char **out, char **err)
 	return rc;
 }
 
+/*
+ * Which tests run: those whose names contain one of the arguments (all when
+ * there is none), less those containing an argument given as -SUBSTRING.
+ */
 static bool selected(const char *name, int argc, char **argv)
 {
-	if (argc <= 1)
-		return true;
+	bool any_include = false, included = false;
 	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-') {
+			if (argv[i][1] && strstr(name, argv[i] + 1))
+				return false;
+			continue;
+		}
+		any_include = true;
 		if (strstr(name, argv[i]))
-			return true;
+			included = true;
 	}
-	return false;
+	return !any_include || included;
 }
 
 int main(int argc, char **argv)

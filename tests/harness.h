@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kcrash's test harness: tests register themselves with KC_TEST, the runner
- * (harness.c) runs them all (or those whose names contain argv[1..]) and
+ * (harness.c) runs them all (or those whose names contain an argument, less
+ * those containing an argument given as -SUBSTRING) and
  * ends with the line "N passed, N failed, N skipped".
  *
  * A test that needs a real fixture from ../shared/fixtures and cannot find
