@@ -722,30 +722,46 @@ static struct kc_error *print_array(const struct value_printer *vp,
 	return NULL;
 }
 
+
+/*
+ * Where a value of type T lies in VP's bytes: *OFFSET (a bitfield: its
+ * storage unit, which may reach past the struct's end) and *SIZE bytes,
+ * checked against the buffer.
+ */
+static struct kc_error *value_span(const struct value_printer *vp,
+				   const struct kc_type *t, uint64_t *offset,
+				   uint64_t bit_size, uint64_t bit_offset,
+				   uint64_t *size)
+{
+	struct kc_error *err = kc_type_size(t, size);
+	if (err)
+		return err;
+	if (bit_size) {
+		*offset = bit_offset / 8;
+		*size = (bit_offset % 8 + bit_size + 7) / 8;
+	}
+	if (*offset > vp->size || *size > vp->size - *offset)
+		return kc_error_create(KC_ERR_INVALID_ARG,
+				       "value needs %" PRIu64 " bytes at offset %" PRIu64 ", have %zu",
+				       *size, *offset, vp->size);
+	return NULL;
+}
+
 static struct kc_error *print_value(const struct value_printer *vp,
 				    const struct kc_type *type, uint64_t offset,
 				    uint64_t bit_size, uint64_t bit_offset,
 				    int indent)
 {
 	struct kc_type t = kc_type_strip(type);
-	uint64_t size = 0;
 	enum kc_type_kind kind = kc_type_kind(&t);
 	if (kind == KC_TYPE_VOID || kind == KC_TYPE_FUNCTION) {
 		fputs("<no value>", vp->out);
 		return NULL;
 	}
-	struct kc_error *err = kc_type_size(&t, &size);
+	uint64_t size;
+	struct kc_error *err = value_span(vp, &t, &offset, bit_size, bit_offset, &size);
 	if (err)
 		return err;
-	if (bit_size) {
-		/* A bitfield's storage unit may reach past the struct's end. */
-		offset = bit_offset / 8;
-		size = (bit_offset % 8 + bit_size + 7) / 8;
-	}
-	if (offset > vp->size || size > vp->size - offset)
-		return kc_error_create(KC_ERR_INVALID_ARG,
-				       "value needs %" PRIu64 " bytes at offset %" PRIu64 ", have %zu",
-				       size, offset, vp->size);
 	switch (kind) {
 	case KC_TYPE_STRUCT:
 	case KC_TYPE_UNION:
@@ -926,22 +942,14 @@ static struct kc_error *json_value(const struct value_printer *vp,
 {
 	struct kc_type t = kc_type_strip(type);
 	enum kc_type_kind kind = kc_type_kind(&t);
-	uint64_t size = 0;
 	if (kind == KC_TYPE_VOID || kind == KC_TYPE_FUNCTION) {
 		fputs("null", vp->out);
 		return NULL;
 	}
-	struct kc_error *err = kc_type_size(&t, &size);
+	uint64_t size;
+	struct kc_error *err = value_span(vp, &t, &offset, bit_size, bit_offset, &size);
 	if (err)
 		return err;
-	if (bit_size) {
-		offset = bit_offset / 8;
-		size = (bit_offset % 8 + bit_size + 7) / 8;
-	}
-	if (offset > vp->size || size > vp->size - offset)
-		return kc_error_create(KC_ERR_INVALID_ARG,
-				       "value needs %" PRIu64 " bytes at offset %" PRIu64 ", have %zu",
-				       size, offset, vp->size);
 	bool first = true;
 	switch (kind) {
 	case KC_TYPE_STRUCT:
