@@ -590,21 +590,46 @@ static void print_enum(FILE *out, const struct kc_type *type, int64_t value)
 	fprintf(out, "%" PRId64, value);
 }
 
+/* A scalar value as read from a value printer's bytes. */
+struct scalar {
+	uint64_t raw;   /* the bits as stored */
+	int64_t value;  /* sign-extended when the type is signed */
+	uint64_t size;  /* bytes of the type, at most 8 */
+	unsigned bits;  /* bits of the value (a bitfield's width) */
+	bool is_signed;
+};
+
+/* The scalar at OFFSET, or a bitfield's BIT_SIZE bits at BIT_OFFSET. */
+static struct kc_error *load_scalar(const struct value_printer *vp,
+				    const struct kc_type *t, uint64_t offset,
+				    uint64_t bit_size, uint64_t bit_offset,
+				    struct scalar *sc)
+{
+	struct kc_error *err = kc_type_size(t, &sc->size);
+	if (err)
+		return err;
+	if (sc->size > 8)
+		sc->size = 8;
+	sc->raw = bit_size ? load_bits(vp, bit_offset, bit_size)
+			   : load_le(vp->bytes + offset, sc->size);
+	sc->bits = bit_size ? (unsigned)bit_size : (unsigned)sc->size * 8;
+	sc->is_signed = kc_type_is_signed(t);
+	sc->value = sc->is_signed ? sign_extend(sc->raw, sc->bits) : (int64_t)sc->raw;
+	return NULL;
+}
+
 static struct kc_error *print_scalar(const struct value_printer *vp,
 				     const struct kc_type *t, uint64_t offset,
 				     uint64_t bit_size, uint64_t bit_offset)
 {
-	uint64_t size;
-	struct kc_error *err = kc_type_size(t, &size);
+	struct scalar sc;
+	struct kc_error *err = load_scalar(vp, t, offset, bit_size, bit_offset, &sc);
 	if (err)
 		return err;
-	if (size > 8)
-		size = 8;
-	uint64_t raw = bit_size ? load_bits(vp, bit_offset, bit_size)
-				: load_le(vp->bytes + offset, size);
-	unsigned bits = bit_size ? (unsigned)bit_size : (unsigned)size * 8;
-	bool is_signed = kc_type_is_signed(t);
-	int64_t value = is_signed ? sign_extend(raw, bits) : (int64_t)raw;
+	uint64_t raw = sc.raw, size = sc.size;
+	int64_t value = sc.value;
+	unsigned bits = sc.bits;
+	bool is_signed = sc.is_signed;
 	switch (kc_type_kind(t)) {
 	case KC_TYPE_POINTER:
 		fprintf(vp->out, "0x%" PRIx64, raw);
@@ -895,16 +920,12 @@ static struct kc_error *json_scalar(const struct value_printer *vp,
 				    const struct kc_type *t, uint64_t offset,
 				    uint64_t bit_size, uint64_t bit_offset)
 {
-	uint64_t size;
-	struct kc_error *err = kc_type_size(t, &size);
+	struct scalar sc;
+	struct kc_error *err = load_scalar(vp, t, offset, bit_size, bit_offset, &sc);
 	if (err)
 		return err;
-	if (size > 8)
-		size = 8;
-	uint64_t raw = bit_size ? load_bits(vp, bit_offset, bit_size)
-				: load_le(vp->bytes + offset, size);
-	unsigned bits = bit_size ? (unsigned)bit_size : (unsigned)size * 8;
-	int64_t value = kc_type_is_signed(t) ? sign_extend(raw, bits) : (int64_t)raw;
+	uint64_t raw = sc.raw;
+	int64_t value = sc.value;
 	switch (kc_type_kind(t)) {
 	case KC_TYPE_POINTER:
 		fprintf(vp->out, "\"0x%" PRIx64 "\"", raw);
