@@ -280,6 +280,19 @@ int kc_test_run_kcrash(const char *args, char **out, char **err)
 	return rc;
 }
 
+int kc_test_run_kcrashf(char **out, char **err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *args = NULL;
+	if (vasprintf(&args, fmt, ap) < 0)
+		args = NULL;
+	va_end(ap);
+	int rc = args ? kc_test_run_kcrash(args, out, err) : -1;
+	free(args);
+	return rc;
+}
+
 /*
  * Which tests run: those whose names contain one of the arguments (all when
  * there is none), less those containing an argument given as -SUBSTRING.

@@ -127,5 +127,8 @@ char *kc_test_fact(const char *fixture, const char *key);
  * and stderr into malloc'd strings; returns the exit status (or -1).
  */
 int kc_test_run_kcrash(const char *args, char **out, char **err);
+/* kc_test_run_kcrash with the arguments formatted printf-style. */
+int kc_test_run_kcrashf(char **out, char **err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

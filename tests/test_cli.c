@@ -22,21 +22,6 @@ static const char *sample_vmlinux(void)
 	return kc_test_fixture(FX, "vmlinux");
 }
 
-static int run(char **out, char **err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int run(char **out, char **err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *args = NULL;
-	if (vasprintf(&args, fmt, ap) < 0)
-		args = NULL;
-	va_end(ap);
-	int rc = args ? kc_test_run_kcrash(args, out, err) : -1;
-	free(args);
-	return rc;
-}
-
 static unsigned count_lines(const char *s)
 {
 	unsigned n = 0;
@@ -71,7 +56,7 @@ KC_TEST(cli_sys_either_order_and_dump_alone)
 	if (!dump || !vmlinux)
 		return;
 	char *out = NULL, *err = NULL;
-	int rc = run(&out, &err, "-s -c sys '%s' '%s'", vmlinux, dump);
+	int rc = kc_test_run_kcrashf(&out, &err, "-s -c sys '%s' '%s'", vmlinux, dump);
 	CHECK_MSG(rc == 0, "exit %d, stderr: %s", rc, err ? err : "");
 	REQUIRE(out);
 	CHECK(strstr(out, "     RELEASE: 6.1.176-kcfx\n") != NULL);
@@ -81,13 +66,13 @@ KC_TEST(cli_sys_either_order_and_dump_alone)
 	char *first = out;
 	out = NULL;
 	free(err);
-	rc = run(&out, &err, "-s -c sys '%s' '%s'", dump, vmlinux);
+	rc = kc_test_run_kcrashf(&out, &err, "-s -c sys '%s' '%s'", dump, vmlinux);
 	CHECK(rc == 0);
 	CHECK_STR(out, first); /* the order of the arguments does not matter */
 	free(out);
 	free(err);
 	free(first);
-	rc = run(&out, &err, "-s -c sys '%s'", dump);
+	rc = kc_test_run_kcrashf(&out, &err, "-s -c sys '%s'", dump);
 	CHECK(rc == 0);
 	CHECK(out && strstr(out, "KERNEL: (none given)") != NULL);
 	free(out);
@@ -100,7 +85,7 @@ KC_TEST(cli_banner_unless_silent)
 	if (!dump)
 		return;
 	char *out = NULL, *err = NULL;
-	int rc = run(&out, &err, "-c 'help rd' '%s'", dump);
+	int rc = kc_test_run_kcrashf(&out, &err, "-c 'help rd' '%s'", dump);
 	CHECK(rc == 0);
 	CHECK(out && strncmp(out, "kcrash ", 7) == 0);
 	CHECK(out && strstr(out, "SYNOPSIS\n  rd [-p|-k|-u]") != NULL);
@@ -132,7 +117,7 @@ KC_TEST(cli_rd_physical_layout)
 	free(voff);
 
 	char *out = NULL, *err = NULL;
-	int rc = run(&out, &err, "-s -c 'rd -p %llx 2' '%s'", (unsigned long long)paddr, dump_path);
+	int rc = kc_test_run_kcrashf(&out, &err, "-s -c 'rd -p %llx 2' '%s'", (unsigned long long)paddr, dump_path);
 	CHECK_MSG(rc == 0, "exit %d: %s", rc, err ? err : "");
 	const char text[] = "Linux version 6.";
 	uint64_t w0 = 0, w1 = 0;
@@ -149,7 +134,7 @@ KC_TEST(cli_rd_physical_layout)
 	free(err);
 
 	/* -8 with 16 bytes: one line, 16 values, the same ASCII. */
-	rc = run(&out, &err, "-s -c 'rd -p -8 %llx 16' '%s'", (unsigned long long)paddr, dump_path);
+	rc = kc_test_run_kcrashf(&out, &err, "-s -c 'rd -p -8 %llx 16' '%s'", (unsigned long long)paddr, dump_path);
 	CHECK(rc == 0);
 	char *p = expected + snprintf(expected, sizeof(expected), "%16llx:  ",
 				      (unsigned long long)paddr);
@@ -161,7 +146,7 @@ KC_TEST(cli_rd_physical_layout)
 	free(err);
 
 	/* A partial last line pads so the ASCII column lines up (crash's pad_line). */
-	rc = run(&out, &err, "-s -c 'rd -p -32 %llx 5' '%s'", (unsigned long long)paddr, dump_path);
+	rc = kc_test_run_kcrashf(&out, &err, "-s -c 'rd -p -32 %llx 5' '%s'", (unsigned long long)paddr, dump_path);
 	CHECK(rc == 0);
 	char *second = out ? strchr(out, '\n') : NULL;
 	REQUIRE(second);
@@ -197,7 +182,7 @@ KC_TEST(cli_batch_errors_and_exit_codes)
 		(unsigned long long)excluded);
 	fclose(f);
 	char *out = NULL, *err = NULL;
-	int rc = run(&out, &err, "-s -i '%s' '%s'", script, dump_path);
+	int rc = kc_test_run_kcrashf(&out, &err, "-s -i '%s' '%s'", script, dump_path);
 	CHECK_MSG(rc == 1, "exit %d, expected 1 (a command failed)", rc);
 	CHECK(out && strstr(out, "RELEASE: 6.1.176-kcfx") != NULL); /* batch went on */
 	CHECK_MSG(count_lines(err) == 3, "stderr has %u lines: %s", count_lines(err), err ? err : "");
@@ -210,7 +195,7 @@ KC_TEST(cli_batch_errors_and_exit_codes)
 	free(err);
 
 	/* quit stops the batch; everything before it succeeded: exit 0. */
-	rc = run(&out, &err, "-s -c 'sys; quit; rd -p zz' '%s'", dump_path);
+	rc = kc_test_run_kcrashf(&out, &err, "-s -c 'sys; quit; rd -p zz' '%s'", dump_path);
 	CHECK(rc == 0);
 	CHECK(err && *err == '\0');
 	free(out);
@@ -226,17 +211,17 @@ KC_TEST(cli_bad_files_exit_2)
 	fputs("hello, this is not a kernel dump\n", f);
 	fclose(f);
 	char *out = NULL, *err = NULL;
-	int rc = run(&out, &err, "-s -c sys '%s'", path);
+	int rc = kc_test_run_kcrashf(&out, &err, "-s -c sys '%s'", path);
 	CHECK(rc == 2);
 	CHECK(err && strstr(err, path) && count_lines(err) == 1);
 	free(out);
 	free(err);
-	rc = run(&out, &err, "-s -c sys /nonexistent/vmcore");
+	rc = kc_test_run_kcrashf(&out, &err, "-s -c sys /nonexistent/vmcore");
 	CHECK(rc == 2);
 	CHECK(err && strstr(err, "/nonexistent/vmcore") && strstr(err, "No such file"));
 	free(out);
 	free(err);
-	rc = run(&out, &err, "--bogus-option");
+	rc = kc_test_run_kcrashf(&out, &err, "--bogus-option");
 	CHECK(rc == 2);
 	free(out);
 	free(err);
@@ -248,20 +233,20 @@ KC_TEST(cli_help_dump_header_and_pipes)
 	if (!dump)
 		return;
 	char *out = NULL, *err = NULL;
-	int rc = run(&out, &err, "-s -c 'help -D' '%s'", dump);
+	int rc = kc_test_run_kcrashf(&out, &err, "-s -c 'help -D' '%s'", dump);
 	CHECK(rc == 0);
 	CHECK(out && strstr(out, "VMCOREINFO:\nOSRELEASE=6.1.176-kcfx\n"));
 	CHECK(out && strstr(out, "compression: zlib"));
 	free(out);
 	free(err);
-	rc = run(&out, &err, "-s -c 'help -D | grep -c ^OSRELEASE=' '%s'", dump);
+	rc = kc_test_run_kcrashf(&out, &err, "-s -c 'help -D | grep -c ^OSRELEASE=' '%s'", dump);
 	CHECK(rc == 0);
 	CHECK_STR(out, "1\n");
 	free(out);
 	free(err);
 	char target[4096];
 	snprintf(target, sizeof(target), "%s/cli-redirect.txt", kc_test_scratch_dir());
-	rc = run(&out, &err, "-s -c 'sys > %s' '%s'", target, dump);
+	rc = kc_test_run_kcrashf(&out, &err, "-s -c 'sys > %s' '%s'", target, dump);
 	CHECK(rc == 0);
 	CHECK_STR(out, "");
 	char *written = kc_test_read_file(target, NULL);
@@ -333,20 +318,20 @@ KC_TEST(cli_vmlinux_mismatch_needs_force)
 	if (!vmlinux || !other || !same)
 		return;
 	char *out = NULL, *err = NULL;
-	int rc = run(&out, &err, "-s -c sys '%s' '%s'", vmlinux, other);
+	int rc = kc_test_run_kcrashf(&out, &err, "-s -c sys '%s' '%s'", vmlinux, other);
 	CHECK(rc == 2);
 	CHECK(err && strstr(err, "does not match the dump") && strstr(err, "build id") &&
 	      strstr(err, "--force") && count_lines(err) == 1);
 	free(out);
 	free(err);
-	rc = run(&out, &err, "--force -s -c sys '%s' '%s'", vmlinux, other);
+	rc = kc_test_run_kcrashf(&out, &err, "--force -s -c sys '%s' '%s'", vmlinux, other);
 	CHECK(rc == 0);
 	CHECK(err && strstr(err, "warning: --force:"));
 	CHECK(out && strstr(out, "RELEASE: 6.1.176-kcfx"));
 	free(out);
 	free(err);
 	/* The matching pair opens without a word on stderr. */
-	rc = run(&out, &err, "-s -c sys '%s' '%s'", vmlinux, same);
+	rc = kc_test_run_kcrashf(&out, &err, "-s -c sys '%s' '%s'", vmlinux, same);
 	CHECK(rc == 0);
 	CHECK_STR(err, "");
 	free(out);
@@ -365,7 +350,7 @@ KC_TEST(cli_arrow_is_not_a_redirection)
 	REQUIRE(getcwd(cwd, sizeof(cwd)));
 	REQUIRE(chdir(kc_test_scratch_dir()) == 0);
 	unlink("next");
-	int rc = run(&out, &err, "-s -c 'p init_task.tasks.next->next' '%s' '%s'", vmlinux, dump);
+	int rc = kc_test_run_kcrashf(&out, &err, "-s -c 'p init_task.tasks.next->next' '%s' '%s'", vmlinux, dump);
 	CHECK(rc == 0);
 	CHECK(out && strstr(out, "$1 = (struct list_head *) 0x"));
 	CHECK(access("next", F_OK) != 0);

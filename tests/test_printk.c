@@ -167,21 +167,6 @@ KC_TEST(log_makedumpfile_64k52) { check_against_makedumpfile("arm64-6.1-64k52", 
 KC_TEST(log_makedumpfile_5_10_4k39) { check_against_makedumpfile("arm64-5.10-4k39", "vmcore.kdump-zlib"); }
 KC_TEST(log_makedumpfile_4k48_elf) { check_against_makedumpfile("arm64-6.1-4k48", "vmcore.elf-d31.zst"); }
 
-static int run(char **out, char **err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int run(char **out, char **err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *args = NULL;
-	if (vasprintf(&args, fmt, ap) < 0)
-		args = NULL;
-	va_end(ap);
-	int rc = args ? kc_test_run_kcrash(args, out, err) : -1;
-	free(args);
-	return rc;
-}
-
 static bool has_timestamp(const char *line)
 {
 	unsigned sec, usec;
@@ -202,7 +187,7 @@ static void check_options(const char *fixture)
 	char *out = NULL, *err = NULL;
 
 	/* -t: the same lines without timestamps. */
-	CHECK(run(&out, &err, "-s -c 'log -t' %s %s", vmlinux, dump) == 0);
+	CHECK(kc_test_run_kcrashf(&out, &err, "-s -c 'log -t' %s %s", vmlinux, dump) == 0);
 	unsigned lines = 0, stamped = 0;
 	for (char *line = out; line && *line; lines++) {
 		stamped += has_timestamp(line);
@@ -216,13 +201,13 @@ static void check_options(const char *fixture)
 	free(err);
 
 	/* -m: levels; panic() prints at KERN_EMERG, the boot banner at KERN_INFO. */
-	CHECK(run(&out, &err, "-s -c 'log -m' %s %s", vmlinux, dump) == 0);
+	CHECK(kc_test_run_kcrashf(&out, &err, "-s -c 'log -m' %s %s", vmlinux, dump) == 0);
 	CHECK(out && strstr(out, "] <0>Kernel panic - not syncing: "));
 	CHECK(out && strstr(out, "] <6>Booting Linux on physical CPU"));
 	free(err);
 	/* Every line has a level, and -m levels match --json's. */
 	char *json_out = NULL;
-	CHECK(run(&json_out, &err, "-s -c 'log --json' %s %s", vmlinux, dump) == 0);
+	CHECK(kc_test_run_kcrashf(&json_out, &err, "-s -c 'log --json' %s %s", vmlinux, dump) == 0);
 	free(err);
 	unsigned compared = 0;
 	const char *j = json_out;
@@ -250,12 +235,12 @@ static void check_options(const char *fixture)
 	char *truth = ground_truth_dmesg(fixture);
 	REQUIRE(truth);
 	char *expected = strip_caller_column(truth);
-	CHECK(run(&out, &err, "-s -c 'log' %s", dump) == 0);
+	CHECK(kc_test_run_kcrashf(&out, &err, "-s -c 'log' %s", dump) == 0);
 	if (out)
 		check_same_text("log without vmlinux", out, expected);
 	free(out);
 	free(err);
-	CHECK(run(&out, &err, "-s -c 'log -d' %s", dump) == 0);
+	CHECK(kc_test_run_kcrashf(&out, &err, "-s -c 'log -d' %s", dump) == 0);
 	CHECK(out && strstr(out, "\n               SUBSYSTEM=platform\n"));
 	free(out);
 	free(err);
@@ -265,7 +250,7 @@ static void check_options(const char *fixture)
 	/* -T: wall-clock times; the panic happened at the crash time. */
 	char *crashtime_text = kc_test_fact(fixture, "vmcoreinfo.CRASHTIME");
 	REQUIRE(crashtime_text);
-	CHECK(run(&out, &err, "-s -c 'log -T' %s %s", vmlinux, dump) == 0);
+	CHECK(kc_test_run_kcrashf(&out, &err, "-s -c 'log -T' %s %s", vmlinux, dump) == 0);
 	CHECK(out && out[0] == '[' && !has_timestamp(out));
 	free(out);
 	free(err);
