@@ -92,6 +92,7 @@ struct kc_dwarf {
 	struct stat st;
 	uint64_t percpu_start, percpu_end;
 	bool has_debug_info;
+	char *description;
 	struct index_view index;
 	struct kc_dwarf_index_info info;
 };
@@ -175,6 +176,11 @@ struct kc_error *kc_dwarf_open(const char *path, const uint8_t *build_id,
 		goto fail;
 	}
 	read_sections(dw);
+	if (asprintf(&dw->description, "DWARF of %s", path) < 0) {
+		dw->description = NULL;
+		err = &kc_error_nomem;
+		goto fail;
+	}
 	err = check_build_id(dw, build_id, len);
 	if (err)
 		goto fail;
@@ -213,7 +219,18 @@ void kc_dwarf_close(struct kc_dwarf *dw)
 	if (dw->fd >= 0)
 		close(dw->fd);
 	free(dw->path);
+	free(dw->description);
 	free(dw);
+}
+
+const char *kc_dwarf_description(const struct kc_dwarf *dw)
+{
+	return dw->description ? dw->description : dw->path;
+}
+
+bool kc_dwarf_has_debug_info(const struct kc_dwarf *dw)
+{
+	return dw->has_debug_info;
 }
 
 void kc_dwarf_index_info(const struct kc_dwarf *dw,
@@ -983,6 +1000,7 @@ static char *normalize_name(const char *name)
 static void type_from_die(const Dwarf_Die *die, struct kc_type *ret)
 {
 	memset(ret, 0, sizeof(*ret));
+	ret->ops = &kc_dwarf_type_ops;
 	ret->die = *die;
 }
 
@@ -1067,7 +1085,6 @@ struct kc_error *kc_dwarf_find_variable(struct kc_dwarf *dw, const char *name,
 		return kc_error_create(KC_ERR_LOOKUP, "no variable named `%s'",
 				       name);
 	memset(ret, 0, sizeof(*ret));
-	ret->die = die;
 	err = kc_type_of_die(&die, &ret->type);
 	if (err)
 		return kc_error_prefix(err, "variable `%s'", name);
@@ -1077,16 +1094,7 @@ struct kc_error *kc_dwarf_find_variable(struct kc_dwarf *dw, const char *name,
 	return NULL;
 }
 
-static bool enum_is_signed(Dwarf_Die *enum_die)
-{
-	struct kc_type underlying;
-	Dwarf_Attribute attr;
-	/* Without DW_AT_type, GCC's constants are signed host integers. */
-	if (!dwarf_attr_integrate(enum_die, DW_AT_type, &attr) ||
-	    kc_type_of_die(enum_die, &underlying))
-		return true;
-	return kc_type_is_signed(&underlying);
-}
+static bool enum_is_signed(Dwarf_Die *enum_die);
 
 static struct kc_error *enumerator_value(Dwarf_Die *die, bool is_signed,
 					 int64_t *value)
@@ -1159,7 +1167,7 @@ struct kc_error *kc_dwarf_find_enumerator(struct kc_dwarf *dw, const char *name,
 	return err;
 }
 
-/* ---- types -------------------------------------------------------------- */
+/* ---- types: the DWARF type source's operations ------------------------- */
 
 static int type_tag(const struct kc_type *type)
 {
@@ -1176,7 +1184,7 @@ static int base_encoding(const struct kc_type *type)
 	return (int)encoding;
 }
 
-enum kc_type_kind kc_type_kind(const struct kc_type *type)
+static enum kc_type_kind dwarf_kind(const struct kc_type *type)
 {
 	switch (type_tag(type)) {
 	case DW_TAG_base_type:
@@ -1220,6 +1228,22 @@ enum kc_type_kind kc_type_kind(const struct kc_type *type)
 	}
 }
 
+static enum kc_type_qualifier dwarf_qualifier(const struct kc_type *type)
+{
+	switch (type_tag(type)) {
+	case DW_TAG_const_type:
+		return KC_QUALIFIER_CONST;
+	case DW_TAG_volatile_type:
+		return KC_QUALIFIER_VOLATILE;
+	case DW_TAG_restrict_type:
+		return KC_QUALIFIER_RESTRICT;
+	case DW_TAG_atomic_type:
+		return KC_QUALIFIER_ATOMIC;
+	default:
+		return KC_QUALIFIER_NONE;
+	}
+}
+
 struct kc_error *kc_type_of_die(const Dwarf_Die *die, struct kc_type *ret)
 {
 	Dwarf_Attribute attr;
@@ -1228,6 +1252,7 @@ struct kc_error *kc_type_of_die(const Dwarf_Die *die, struct kc_type *ret)
 		ret->is_void = true;
 		return NULL;
 	}
+	ret->ops = &kc_dwarf_type_ops;
 	if (!dwarf_formref_die(&attr, &ret->die))
 		return kc_error_create(KC_ERR_FORMAT,
 				       "DWARF DIE 0x%llx: bad type reference: %s",
@@ -1251,11 +1276,10 @@ static unsigned array_dims(const struct kc_type *type)
 	return n;
 }
 
-struct kc_error *kc_type_target(const struct kc_type *type, struct kc_type *ret)
+static struct kc_error *dwarf_target(const struct kc_type *type,
+				     struct kc_type *ret)
 {
-	if (type->is_void)
-		return kc_error_create(KC_ERR_INVALID_ARG, "void refers to no type");
-	if (kc_type_kind(type) == KC_TYPE_ARRAY && type->dim + 1 < array_dims(type)) {
+	if (type_tag(type) == DW_TAG_array_type && type->dim + 1 < array_dims(type)) {
 		*ret = *type;
 		ret->dim++;
 		return NULL;
@@ -1263,44 +1287,29 @@ struct kc_error *kc_type_target(const struct kc_type *type, struct kc_type *ret)
 	return kc_type_of_die(&type->die, ret);
 }
 
-struct kc_type kc_type_strip(const struct kc_type *type)
+static const char *dwarf_name(const struct kc_type *type)
 {
-	struct kc_type cur = *type;
-	/* Bounded: a reference cycle in corrupt DWARF must not hang us. */
-	for (int i = 0; i < 64; i++) {
-		enum kc_type_kind kind = kc_type_kind(&cur);
-		struct kc_type next;
-		if ((kind != KC_TYPE_TYPEDEF && kind != KC_TYPE_QUALIFIED) ||
-		    kc_type_target(&cur, &next))
-			break;
-		cur = next;
-	}
-	return cur;
-}
-
-const char *kc_type_name(const struct kc_type *type)
-{
-	if (type->is_void)
-		return "void";
 	return dwarf_diename((Dwarf_Die *)&type->die);
 }
 
-bool kc_type_is_signed(const struct kc_type *type)
+static bool enum_is_signed(Dwarf_Die *enum_die)
 {
-	struct kc_type t = kc_type_strip(type);
-	switch (kc_type_kind(&t)) {
-	case KC_TYPE_INT:
-	case KC_TYPE_CHAR:
-	case KC_TYPE_FLOAT: {
-		int enc = base_encoding(&t);
-		return enc == DW_ATE_signed || enc == DW_ATE_signed_char ||
-		       enc == DW_ATE_float;
-	}
-	case KC_TYPE_ENUM:
-		return enum_is_signed(&t.die);
-	default:
-		return false;
-	}
+	struct kc_type underlying;
+	Dwarf_Attribute attr;
+	/* Without DW_AT_type, GCC's constants are signed host integers. */
+	if (!dwarf_attr_integrate(enum_die, DW_AT_type, &attr) ||
+	    kc_type_of_die(enum_die, &underlying))
+		return true;
+	return kc_type_is_signed(&underlying);
+}
+
+static bool dwarf_is_signed(const struct kc_type *type)
+{
+	if (type_tag(type) == DW_TAG_enumeration_type)
+		return enum_is_signed((Dwarf_Die *)&type->die);
+	int enc = base_encoding(type);
+	return enc == DW_ATE_signed || enc == DW_ATE_signed_char ||
+	       enc == DW_ATE_float;
 }
 
 static bool die_udata(Dwarf_Die *die, unsigned name, uint64_t *value)
@@ -1353,99 +1362,33 @@ static void subrange_length(Dwarf_Die *subrange, uint64_t *length,
 		*length = 0;
 }
 
-struct kc_error *kc_type_array(const struct kc_type *type,
-			       struct kc_type *element, uint64_t *length,
+static void dwarf_array_length(const struct kc_type *array, uint64_t *length,
 			       bool *complete)
 {
-	struct kc_type t = kc_type_strip(type);
-	if (kc_type_kind(&t) != KC_TYPE_ARRAY)
-		return kc_error_create(KC_ERR_INVALID_ARG, "type is not an array");
 	Dwarf_Die subrange;
-	if (array_subrange(&t, &subrange)) {
+	if (array_subrange(array, &subrange)) {
 		subrange_length(&subrange, length, complete);
 	} else {
 		*length = 0;
 		*complete = false;
 	}
-	return kc_type_target(&t, element);
 }
 
-static const char *kind_word(enum kc_type_kind kind)
-{
-	switch (kind) {
-	case KC_TYPE_STRUCT:
-		return "struct ";
-	case KC_TYPE_UNION:
-		return "union ";
-	case KC_TYPE_ENUM:
-		return "enum ";
-	default:
-		return "";
-	}
-}
-
-/* "struct task_struct", "pid_t", "anonymous union": for messages. */
-static void describe(const struct kc_type *type, char *buf, size_t size)
-{
-	enum kc_type_kind kind = kc_type_kind(type);
-	const char *name = kc_type_name(type);
-	if (name)
-		snprintf(buf, size, "%s%s", kind_word(kind), name);
-	else if (kind == KC_TYPE_STRUCT || kind == KC_TYPE_UNION ||
-		 kind == KC_TYPE_ENUM)
-		snprintf(buf, size, "anonymous %.*s", (int)strlen(kind_word(kind)) - 1,
-			 kind_word(kind));
-	else if (kind == KC_TYPE_POINTER)
-		snprintf(buf, size, "a pointer");
-	else if (kind == KC_TYPE_ARRAY)
-		snprintf(buf, size, "an array");
-	else
-		snprintf(buf, size, "an unnamed type");
-}
-
-static struct kc_error *pointer_size(const struct kc_type *type, uint64_t *size)
+static bool dwarf_byte_size(const struct kc_type *type, uint64_t *size)
 {
 	if (die_udata((Dwarf_Die *)&type->die, DW_AT_byte_size, size))
-		return NULL;
+		return true;
+	if (type_tag(type) != DW_TAG_pointer_type &&
+	    type_tag(type) != DW_TAG_reference_type)
+		return false;
+	/* A pointer without DW_AT_byte_size has the unit's address size. */
 	Dwarf_Die cudie;
 	uint8_t address_size, offset_size;
 	if (!dwarf_diecu((Dwarf_Die *)&type->die, &cudie, &address_size,
 			 &offset_size))
-		return kc_error_create(KC_ERR_FORMAT, "pointer type without a unit");
+		return false;
 	*size = address_size;
-	return NULL;
-}
-
-struct kc_error *kc_type_size(const struct kc_type *type, uint64_t *size)
-{
-	struct kc_type t = kc_type_strip(type);
-	char what[256];
-	switch (kc_type_kind(&t)) {
-	case KC_TYPE_POINTER:
-		return pointer_size(&t, size);
-	case KC_TYPE_ARRAY: {
-		struct kc_type element;
-		uint64_t length, element_size;
-		bool complete;
-		struct kc_error *err = kc_type_array(&t, &element, &length, &complete);
-		if (!err)
-			err = kc_type_size(&element, &element_size);
-		if (err)
-			return err;
-		*size = length * element_size;
-		return NULL;
-	}
-	case KC_TYPE_VOID:
-	case KC_TYPE_FUNCTION:
-		return kc_error_create(KC_ERR_INVALID_ARG, "%s has no size",
-				       t.is_void ? "void" : "a function");
-	default:
-		if (die_udata(&t.die, DW_AT_byte_size, size))
-			return NULL;
-		describe(&t, what, sizeof(what));
-		return kc_error_create(KC_ERR_LOOKUP, "%s has no size (incomplete type)",
-				       what);
-	}
+	return true;
 }
 
 /* ---- members ------------------------------------------------------------ */
@@ -1530,210 +1473,115 @@ static struct kc_error *member_from_die(Dwarf_Die *die, struct kc_member *ret)
 	return err;
 }
 
-void kc_member_iter_init(struct kc_member_iter *it, const struct kc_type *type)
+/*
+ * The next child DIE of the iterated one with tag TAG (or TAG2); *DONE at
+ * the end. CHILD starts as the parent's DIE.
+ */
+static struct kc_error *next_child(Dwarf_Die *child, bool *started, int tag,
+				   int tag2, bool *done)
 {
-	memset(it, 0, sizeof(*it));
-	it->child = type->die;
-	it->done = type->is_void;
-}
-
-struct kc_error *kc_member_iter_next(struct kc_member_iter *it,
-				     struct kc_member *member, bool *done)
-{
-	while (!it->done) {
-		int r = it->started ? dwarf_siblingof(&it->child, &it->child)
-				    : dwarf_child(&it->child, &it->child);
-		it->started = true;
+	for (;;) {
+		int r = *started ? dwarf_siblingof(child, child)
+				 : dwarf_child(child, child);
+		*started = true;
 		if (r < 0)
 			return kc_error_create(KC_ERR_FORMAT, "DWARF: %s",
 					       dwarf_errmsg(-1));
 		if (r > 0) {
-			it->done = true;
-			break;
+			*done = true;
+			return NULL;
 		}
-		if (dwarf_tag(&it->child) == DW_TAG_member) {
+		int t = dwarf_tag(child);
+		if (t == tag || (tag2 && t == tag2)) {
 			*done = false;
-			return member_from_die(&it->child, member);
-		}
-	}
-	*done = true;
-	return NULL;
-}
-
-static bool is_aggregate(const struct kc_type *type)
-{
-	enum kc_type_kind kind = kc_type_kind(type);
-	return kind == KC_TYPE_STRUCT || kind == KC_TYPE_UNION;
-}
-
-/* The member NAME of TYPE (a stripped struct/union), searching anonymous ones. */
-static struct kc_error *find_member(const struct kc_type *type,
-				    const char *name, size_t name_len,
-				    struct kc_member *ret, bool *found)
-{
-	struct kc_member_iter it;
-	struct kc_member m;
-	bool done;
-	kc_member_iter_init(&it, type);
-	*found = false;
-	for (;;) {
-		struct kc_error *err = kc_member_iter_next(&it, &m, &done);
-		if (err || done)
-			return err;
-		if (m.name && strlen(m.name) == name_len &&
-		    memcmp(m.name, name, name_len) == 0) {
-			*ret = m;
-			*found = true;
 			return NULL;
 		}
-		struct kc_type inner = kc_type_strip(&m.type);
-		if (m.name || !is_aggregate(&inner))
-			continue;
-		err = find_member(&inner, name, name_len, ret, found);
-		if (err || *found) {
-			if (*found) {
-				ret->bit_offset += m.bit_offset;
-				ret->offset = ret->bit_offset / 8;
-			}
-			return err;
-		}
 	}
 }
 
-/* Apply "[N]" subscripts at *PATH to member M. */
-static struct kc_error *apply_subscripts(const char **path,
-					 struct kc_member *m)
+static void dwarf_member_iter_init(struct kc_member_iter *it)
 {
-	while (**path == '[') {
-		char *end;
-		errno = 0;
-		unsigned long long index = strtoull(*path + 1, &end, 0);
-		if (end == *path + 1 || *end != ']' || errno)
-			return kc_error_create(KC_ERR_INVALID_ARG,
-					       "bad subscript in member path at `%s'",
-					       *path);
-		struct kc_type element;
-		uint64_t length, element_size;
-		bool complete;
-		struct kc_error *err = kc_type_array(&m->type, &element, &length,
-						     &complete);
-		if (err)
-			return kc_error_create(KC_ERR_INVALID_ARG,
-					       "member `%s' is not an array",
-					       m->name ? m->name : "?");
-		if (complete && index >= length)
-			return kc_error_create(KC_ERR_INVALID_ARG,
-					       "index %llu out of bounds of `%s' (length %llu)",
-					       index, m->name ? m->name : "?",
-					       (unsigned long long)length);
-		err = kc_type_size(&element, &element_size);
-		if (err)
-			return err;
-		m->type = element;
-		m->bit_offset += index * element_size * 8;
-		m->offset = m->bit_offset / 8;
-		m->bit_size = 0;
-		*path = end + 1;
-	}
-	return NULL;
+	it->child = it->parent.die;
 }
 
-struct kc_error *kc_type_member(const struct kc_type *type, const char *path,
-				struct kc_member *ret)
+static struct kc_error *dwarf_member_iter_next(struct kc_member_iter *it,
+					       struct kc_member *member,
+					       bool *done)
 {
-	struct kc_type outer = kc_type_strip(type);
-	struct kc_type cur = outer;
-	uint64_t base_bits = 0;
-	const char *p = path;
-	char what[256], inner[256];
-	for (;;) {
-		if (!is_aggregate(&cur)) {
-			describe(&cur, inner, sizeof(inner));
-			describe(&outer, what, sizeof(what));
-			return kc_error_create(KC_ERR_LOOKUP,
-					       "%s: `%.*s' is %s, not a struct or union (member paths do not follow pointers)",
-					       what, (int)(p - path - 1), path, inner);
-		}
-		size_t len = strcspn(p, ".[");
-		bool found;
-		struct kc_member m;
-		struct kc_error *err = find_member(&cur, p, len, &m, &found);
-		if (err)
-			return err;
-		if (!found) {
-			describe(&outer, what, sizeof(what));
-			if (p == path)
-				return kc_error_create(KC_ERR_LOOKUP,
-						       "%s has no member `%s'", what, path);
-			describe(&cur, inner, sizeof(inner));
-			return kc_error_create(KC_ERR_LOOKUP,
-					       "%s has no member `%s' (%s has no `%.*s')",
-					       what, path, inner, (int)len, p);
-		}
-		p += len;
-		err = apply_subscripts(&p, &m);
-		if (err)
-			return err;
-		m.bit_offset += base_bits;
-		m.offset = m.bit_offset / 8;
-		if (*p == '\0') {
-			*ret = m;
-			return NULL;
-		}
-		if (*p != '.')
-			return kc_error_create(KC_ERR_INVALID_ARG,
-					       "bad member path `%s'", path);
-		p++;
-		base_bits = m.bit_offset;
-		cur = kc_type_strip(&m.type);
-	}
-}
-
-bool kc_type_has_member(const struct kc_type *type, const char *path)
-{
-	struct kc_member m;
-	struct kc_error *err = kc_type_member(type, path, &m);
-	kc_error_destroy(err);
-	return !err;
+	struct kc_error *err = next_child(&it->child, &it->started,
+					  DW_TAG_member, 0, done);
+	if (err || *done)
+		return err;
+	return member_from_die(&it->child, member);
 }
 
 /* ---- enumerators -------------------------------------------------------- */
 
-void kc_enumerator_iter_init(struct kc_enumerator_iter *it,
-			     const struct kc_type *enum_type)
+static void dwarf_enumerator_iter_init(struct kc_enumerator_iter *it)
 {
-	struct kc_type t = kc_type_strip(enum_type);
-	memset(it, 0, sizeof(*it));
-	it->child = t.die;
-	it->done = kc_type_kind(&t) != KC_TYPE_ENUM;
-	if (!it->done)
-		it->is_signed = enum_is_signed(&t.die);
+	it->child = it->parent.die;
+	it->is_signed = enum_is_signed(&it->child);
 }
 
-struct kc_error *kc_enumerator_iter_next(struct kc_enumerator_iter *it,
-					 const char **name, int64_t *value,
-					 bool *done)
+static struct kc_error *dwarf_enumerator_iter_next(struct kc_enumerator_iter *it,
+						   const char **name,
+						   int64_t *value, bool *done)
 {
-	while (!it->done) {
-		int r = it->started ? dwarf_siblingof(&it->child, &it->child)
-				    : dwarf_child(&it->child, &it->child);
-		it->started = true;
-		if (r < 0)
-			return kc_error_create(KC_ERR_FORMAT, "DWARF: %s",
-					       dwarf_errmsg(-1));
-		if (r > 0) {
-			it->done = true;
-			break;
-		}
-		if (dwarf_tag(&it->child) == DW_TAG_enumerator) {
-			*done = false;
-			*name = dwarf_diename(&it->child);
-			return enumerator_value(&it->child, it->is_signed, value);
-		}
-	}
-	*done = true;
-	return NULL;
+	struct kc_error *err = next_child(&it->child, &it->started,
+					  DW_TAG_enumerator, 0, done);
+	if (err || *done)
+		return err;
+	*name = dwarf_diename(&it->child);
+	return enumerator_value(&it->child, it->is_signed, value);
 }
+
+/* ---- function parameters ------------------------------------------------ */
+
+static void dwarf_param_iter_init(struct kc_param_iter *it)
+{
+	it->child = it->parent.die;
+}
+
+static struct kc_error *dwarf_param_iter_next(struct kc_param_iter *it,
+					      struct kc_type *type,
+					      bool *variadic, bool *done)
+{
+	struct kc_error *err = next_child(&it->child, &it->started,
+					  DW_TAG_formal_parameter,
+					  DW_TAG_unspecified_parameters, done);
+	if (err || *done)
+		return err;
+	*variadic = dwarf_tag(&it->child) == DW_TAG_unspecified_parameters;
+	if (*variadic) {
+		memset(type, 0, sizeof(*type));
+		type->is_void = true;
+		return NULL;
+	}
+	return kc_type_of_die(&it->child, type);
+}
+
+static bool dwarf_prototyped(const struct kc_type *function)
+{
+	return dwarf_hasattr((Dwarf_Die *)&function->die, DW_AT_prototyped);
+}
+
+const struct kc_type_ops kc_dwarf_type_ops = {
+	.source = "DWARF",
+	.kind = dwarf_kind,
+	.name = dwarf_name,
+	.qualifier = dwarf_qualifier,
+	.byte_size = dwarf_byte_size,
+	.is_signed = dwarf_is_signed,
+	.target = dwarf_target,
+	.array_length = dwarf_array_length,
+	.member_iter_init = dwarf_member_iter_init,
+	.member_iter_next = dwarf_member_iter_next,
+	.enumerator_iter_init = dwarf_enumerator_iter_init,
+	.enumerator_iter_next = dwarf_enumerator_iter_next,
+	.param_iter_init = dwarf_param_iter_init,
+	.param_iter_next = dwarf_param_iter_next,
+	.prototyped = dwarf_prototyped,
+};
 
 /* ---- line numbers ------------------------------------------------------- */
 

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "arm64/mmu.h"
+#include "btf.h"
+#include "dumpbtf.h"
 #include "modules.h"
 #include "vmcore/file.h"
 
@@ -40,6 +42,10 @@ void kc_kernel_state_destroy(struct kc_session *session)
 		free(state);
 	}
 	session->kernel_state = NULL;
+	kc_types_destroy(session->types);
+	session->types = NULL;
+	kc_error_destroy(session->types_error);
+	session->types_error = NULL;
 	kc_dwarf_close(session->dwarf);
 	session->dwarf = NULL;
 	kc_error_destroy(session->dwarf_error);
@@ -70,14 +76,89 @@ struct kc_error *kc_session_dwarf(struct kc_session *session,
 			       kc_error_message(session->dwarf_error));
 }
 
+/* BTF from --btf FILE, the vmlinux's .BTF section, or the dump. */
+static struct kc_error *open_btf_types(struct kc_session *session,
+				       struct kc_types **ret)
+{
+	struct kc_btf *btf = NULL;
+	struct kc_error *err;
+	if (session->btf_path) {
+		err = kc_btf_open_file(session->btf_path, &btf);
+	} else {
+		err = session->vmlinux_path ?
+			kc_btf_open_file(session->vmlinux_path, &btf) :
+			kc_error_create(KC_ERR_LOOKUP, "no vmlinux");
+		if (err) {
+			struct kc_error *dump_err = kc_dump_btf_open(session, &btf);
+			if (dump_err) {
+				struct kc_error *both = kc_error_create(dump_err->code,
+					"%s; %s", kc_error_message(err),
+					kc_error_message(dump_err));
+				kc_error_destroy(dump_err);
+				kc_error_destroy(err);
+				return both;
+			}
+			kc_error_destroy(err);
+			err = NULL;
+		}
+	}
+	if (err)
+		return err;
+	return kc_types_from_btf(btf, ret);
+}
+
+static struct kc_error *choose_types(struct kc_session *session,
+				     struct kc_types **ret)
+{
+	struct kc_dwarf *dwarf = NULL;
+	struct kc_error *dwarf_err = NULL;
+	if (session->types_preference != KC_TYPES_BTF && !session->btf_path) {
+		dwarf_err = kc_session_dwarf(session, &dwarf);
+		if (!dwarf_err && kc_dwarf_has_debug_info(dwarf))
+			return kc_types_from_dwarf(dwarf, false, ret);
+		if (!dwarf_err)
+			dwarf_err = kc_error_create(KC_ERR_UNSUPPORTED,
+						    "%s has no DWARF debug info",
+						    session->vmlinux_path);
+		if (session->types_preference == KC_TYPES_DWARF)
+			return dwarf_err;
+	}
+	struct kc_error *btf_err = open_btf_types(session, ret);
+	if (!btf_err) {
+		kc_error_destroy(dwarf_err);
+		return NULL;
+	}
+	if (!dwarf_err)
+		return btf_err;
+	struct kc_error *err = kc_error_create(btf_err->code,
+		"kernel types need the vmlinux's DWARF or BTF: %s; %s",
+		kc_error_message(dwarf_err), kc_error_message(btf_err));
+	kc_error_destroy(dwarf_err);
+	kc_error_destroy(btf_err);
+	return err;
+}
+
+struct kc_error *kc_session_types(struct kc_session *session,
+				  struct kc_types **types)
+{
+	if (!session->types && !session->types_error)
+		session->types_error = choose_types(session, &session->types);
+	if (session->types) {
+		*types = session->types;
+		return NULL;
+	}
+	return kc_error_create(session->types_error->code, "%s",
+			       kc_error_message(session->types_error));
+}
+
 struct kc_error *kc_kernel_type(struct kc_session *session, const char *type,
 				struct kc_type *ret)
 {
-	struct kc_dwarf *dwarf;
-	struct kc_error *err = kc_session_dwarf(session, &dwarf);
+	struct kc_types *types;
+	struct kc_error *err = kc_session_types(session, &types);
 	if (err)
 		return err;
-	err = kc_dwarf_find_type(dwarf, type, ret);
+	err = kc_types_find_type(types, type, ret);
 	/* Not in the vmlinux: maybe in a module's debuginfo (mod -s). */
 	if (err && err->code == KC_ERR_LOOKUP && session->modules) {
 		struct kc_error *module_err = kc_modules_find_type(session, type, ret);
@@ -88,6 +169,70 @@ struct kc_error *kc_kernel_type(struct kc_session *session, const char *type,
 		kc_error_destroy(module_err);
 	}
 	return err;
+}
+
+/*
+ * A variable declared "T name[]" (BTF knows no bounds of globals) gets
+ * its length from the symbol's size when the symbol table has one.
+ */
+static void complete_array(struct kc_session *session, struct kc_types *types,
+			   const char *name, struct kc_variable *var)
+{
+	struct kc_type element;
+	uint64_t length, element_size;
+	bool complete;
+	struct kc_error *err = kc_type_array(&var->type, &element, &length, &complete);
+	if (err || complete) {
+		kc_error_destroy(err);
+		return;
+	}
+	const struct kc_symbol *sym = session->symtab ?
+		kc_symtab_lookup(session->symtab, name) : NULL;
+	err = sym && sym->size ? kc_type_size(&element, &element_size) :
+				 kc_error_create(KC_ERR_LOOKUP, "no size");
+	if (!err && element_size && sym->size % element_size == 0)
+		err = kc_types_array_of(types, &element, sym->size / element_size,
+					true, &var->type);
+	kc_error_destroy(err);
+}
+
+struct kc_error *kc_kernel_variable(struct kc_session *session,
+				    const char *name, struct kc_variable *ret)
+{
+	struct kc_types *types;
+	struct kc_error *err = kc_session_types(session, &types);
+	if (err)
+		return err;
+	err = kc_types_find_variable(types, name, ret);
+	if (!err && !kc_types_dwarf(types))
+		complete_array(session, types, name, ret);
+	if (!err || err->code != KC_ERR_LOOKUP || kc_types_dwarf(types))
+		return err;
+	/* BTF without the variable: the vmlinux's DWARF may have it. */
+	struct kc_dwarf *dwarf;
+	struct kc_error *dwarf_err = kc_session_dwarf(session, &dwarf);
+	if (dwarf_err || !kc_dwarf_has_debug_info(dwarf)) {
+		kc_error_destroy(dwarf_err);
+		return err; /* BTF's message says why */
+	}
+	dwarf_err = kc_dwarf_find_variable(dwarf, name, ret);
+	if (dwarf_err) {
+		kc_error_destroy(dwarf_err);
+		return err;
+	}
+	kc_error_destroy(err);
+	return NULL;
+}
+
+struct kc_error *kc_kernel_enumerator(struct kc_session *session,
+				      const char *name, int64_t *value,
+				      struct kc_type *enum_type)
+{
+	struct kc_types *types;
+	struct kc_error *err = kc_session_types(session, &types);
+	if (err)
+		return err;
+	return kc_types_find_enumerator(types, name, value, enum_type);
 }
 
 static struct kc_error *grow(struct kc_kernel_state *state)

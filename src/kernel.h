@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "dwarf.h"
+#include "types.h"
 #include "error.h"
 #include "session.h"
 
@@ -25,13 +26,35 @@ struct kc_kernel_member {
 	struct kc_type type;
 };
 
-/* The session's DWARF, opened on first use (needs the vmlinux). */
+/*
+ * The session's DWARF, opened on first use (needs the vmlinux with debug
+ * info): source lines, and variables BTF does not describe.
+ */
 struct kc_error *kc_session_dwarf(struct kc_session *session,
 				  struct kc_dwarf **dwarf);
 
-/* TYPE ("struct task_struct", "pid_t") from the vmlinux DWARF. */
+/*
+ * The session's type source, chosen on first use by the session's
+ * preference: the vmlinux's DWARF; BTF from --btf FILE, the vmlinux's .BTF
+ * section or the dump's memory (dumpbtf.h).
+ */
+struct kc_error *kc_session_types(struct kc_session *session,
+				  struct kc_types **types);
+
+/* TYPE ("struct task_struct", "pid_t", "char *") from the type source. */
 struct kc_error *kc_kernel_type(struct kc_session *session, const char *type,
 				struct kc_type *ret);
+/*
+ * A global variable's type (and link-time address where the source has
+ * one): from the type source, else (BTF has few variables) the vmlinux's
+ * DWARF when there is one.
+ */
+struct kc_error *kc_kernel_variable(struct kc_session *session,
+				    const char *name, struct kc_variable *ret);
+/* An enumerator's value (and its enum when ENUM_TYPE is not NULL). */
+struct kc_error *kc_kernel_enumerator(struct kc_session *session,
+				      const char *name, int64_t *value,
+				      struct kc_type *enum_type);
 /*
  * MEMBER (a path: "thread.cpu_context.sp") of TYPE; remembered, so repeated
  * lookups cost a hash probe.

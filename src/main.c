@@ -37,6 +37,10 @@ static void usage(FILE *out)
 		"  -s             no banner\n"
 		"  --cache MB     size of the decompressed-page cache (default %u)\n"
 		"  --force        open even when the vmlinux does not match the dump\n"
+		"  --btf FILE     kernel types from BTF: a raw blob (/sys/kernel/btf/vmlinux)\n"
+		"                 or an ELF file's .BTF section\n"
+		"  --types SRC    where kernel types come from: auto (default: the vmlinux's\n"
+		"                 DWARF, else BTF), dwarf, or btf\n"
 		"  --triage       print what happened (the triage command) and exit\n"
 		"  --json         with --triage: the versioned JSON document instead\n"
 		"  -h, --help     this text\n"
@@ -54,6 +58,8 @@ struct cli {
 	bool force;
 	bool triage;  /* --triage: run "triage" and exit */
 	bool json;    /* --json with --triage */
+	const char *btf;
+	enum kc_types_preference types;
 	size_t cache_bytes;
 	const char *vmlinux;
 	const char **dumps;
@@ -69,6 +75,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{"force", no_argument, NULL, 'F'},
 		{"triage", no_argument, NULL, 'T'},
 		{"json", no_argument, NULL, 'J'},
+		{"btf", required_argument, NULL, 'B'},
+		{"types", required_argument, NULL, 'Y'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -102,6 +110,22 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case 'J':
 			cli->json = true;
+			break;
+		case 'B':
+			cli->btf = optarg;
+			break;
+		case 'Y':
+			if (strcmp(optarg, "auto") == 0) {
+				cli->types = KC_TYPES_AUTO;
+			} else if (strcmp(optarg, "dwarf") == 0) {
+				cli->types = KC_TYPES_DWARF;
+			} else if (strcmp(optarg, "btf") == 0) {
+				cli->types = KC_TYPES_BTF;
+			} else {
+				fprintf(stderr, "kcrash: --types %s: expected auto, dwarf or btf\n",
+					optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'v':
 			printf("kcrash %s\n", KCRASH_VERSION);
@@ -176,6 +200,8 @@ int main(int argc, char **argv)
 		.nr_dump_paths = cli.nr_dumps,
 		.cache_bytes = cli.cache_bytes,
 		.force = cli.force,
+		.types_preference = cli.types,
+		.btf_path = cli.btf,
 	};
 	struct kc_session *session;
 	struct kc_error *err = kc_session_open(&opts, &session);

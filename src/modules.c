@@ -40,13 +40,13 @@ static struct kc_error *read_mem_array(struct kc_session *session,
 		"MOD_TEXT", "MOD_DATA", "MOD_RODATA", "MOD_RO_AFTER_INIT",
 		"MOD_INIT_TEXT", "MOD_INIT_DATA", "MOD_INIT_RODATA",
 	};
-	struct kc_dwarf *dwarf;
-	struct kc_error *err = kc_session_dwarf(session, &dwarf);
+	struct kc_types *types;
+	struct kc_error *err = kc_session_types(session, &types);
 	if (err)
 		return err;
 	for (int t = 0; t < KC_MOD_MEM_NUM; t++) {
 		int64_t index = t;
-		struct kc_error *e = kc_dwarf_find_enumerator(dwarf, names[t], &index, NULL);
+		struct kc_error *e = kc_types_find_enumerator(types, names[t], &index, NULL);
 		kc_error_destroy(e);
 		char base[32], size[32];
 		snprintf(base, sizeof(base), "mem[%lld].base", (long long)index);

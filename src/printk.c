@@ -541,7 +541,7 @@ struct kc_error *kc_printk_walk(const struct kc_printk_layout *layout,
 
 struct layout_lookup {
 	struct kc_session *session;
-	bool dwarf;              /* DWARF available */
+	bool types;              /* a type source (DWARF or BTF) is there */
 	struct kc_error *err;    /* first failure */
 };
 
@@ -579,7 +579,7 @@ static struct kc_printk_field member(struct layout_lookup *lk, const char *type,
 	uint64_t exported;
 	bool has_exported = vmcoreinfo_value(lk->session, "OFFSET(%s.%s)", type, name,
 					     &exported);
-	if (lk->dwarf) {
+	if (lk->types) {
 		const struct kc_kernel_member *m;
 		if (!kc_kernel_has_member(lk->session, type, name)) {
 			if (required)
@@ -621,7 +621,7 @@ static uint64_t type_size(struct layout_lookup *lk, const char *type)
 {
 	uint64_t size = 0, exported;
 	bool has_exported = vmcoreinfo_value(lk->session, "SIZE(%s)%s", type, "", &exported);
-	if (lk->dwarf) {
+	if (lk->types) {
 		struct kc_error *err = kc_kernel_sizeof(lk->session, type, &size);
 		if (err) {
 			lookup_fail(lk, err);
@@ -682,7 +682,7 @@ static bool has_symbol(struct kc_session *session, const char *name)
 
 static bool has_type(struct layout_lookup *lk, const char *type)
 {
-	if (lk->dwarf) {
+	if (lk->types) {
 		struct kc_type t;
 		struct kc_error *err = kc_kernel_type(lk->session, type, &t);
 		kc_error_destroy(err);
@@ -757,7 +757,7 @@ static struct kc_error *lockless_layout(struct layout_lookup *lk,
 	l->info_ts_nsec = member(lk, info, "ts_nsec", true);
 	l->info_text_len = member(lk, info, "text_len", true);
 	l->info_caller_id = member(lk, info, "caller_id", false);
-	if (lk->dwarf) {
+	if (lk->types) {
 		l->info_facility = member(lk, info, "facility", true);
 		l->info_flags = bitfield(lk, info, "flags");
 		l->info_level = bitfield(lk, info, "level");
@@ -790,7 +790,7 @@ static struct kc_error *log_buf_layout(struct layout_lookup *lk, const char *typ
 	l->log_len = member(lk, type, "len", true);
 	l->log_text_len = member(lk, type, "text_len", true);
 	l->log_dict_len = member(lk, type, "dict_len", true);
-	if (lk->dwarf) {
+	if (lk->types) {
 		l->log_facility = member(lk, type, "facility", true);
 		l->log_caller_id = member(lk, type, "caller_id", false);
 		l->log_flags = bitfield(lk, type, "flags");
@@ -824,20 +824,20 @@ struct kc_error *kc_printk_layout_from_session(struct kc_session *session,
 	memset(layout, 0, sizeof(*layout));
 	struct kc_dwarf *dwarf;
 	struct kc_error *err = kc_session_dwarf(session, &dwarf);
-	struct layout_lookup lk = {.session = session, .dwarf = err == NULL};
+	struct layout_lookup lk = {.session = session, .types = err == NULL};
 	kc_error_destroy(err);
-	layout->source = lk.dwarf ? "DWARF" : "VMCOREINFO";
+	layout->source = lk.types ? "DWARF" : "VMCOREINFO";
 
 	if (has_type(&lk, "struct printk_ringbuffer") && has_symbol(session, "prb"))
 		err = lockless_layout(&lk, layout);
 	else if (has_type(&lk, "struct printk_log") && has_symbol(session, "log_first_idx"))
 		err = log_buf_layout(&lk, "struct printk_log", layout);
-	else if (lk.dwarf && has_type(&lk, "struct log") && has_symbol(session, "log_first_idx"))
+	else if (lk.types && has_type(&lk, "struct log") && has_symbol(session, "log_first_idx"))
 		err = log_buf_layout(&lk, "struct log", layout);
 	else
 		err = kc_error_create(KC_ERR_UNSUPPORTED,
 				      "no printk log found: the kernel has neither the lockless ring buffer (prb, struct printk_ringbuffer) nor struct printk_log records (log_first_idx)%s",
-				      lk.dwarf ? "" : " in VMCOREINFO, and there is no vmlinux DWARF");
+				      lk.types ? "" : " in VMCOREINFO, and there are no kernel types (DWARF or BTF)");
 	return err;
 }
 
@@ -862,14 +862,11 @@ struct kc_error *kc_printk_session_walk(struct kc_session *session,
 static struct kc_error *timekeeper_boot_time(struct kc_session *session,
 					     int64_t *seconds)
 {
-	struct kc_dwarf *dwarf;
 	struct kc_variable var;
 	struct kc_member real, boot;
 	uint64_t addr, offs_real, offs_boot;
 	/* tk_core is an anonymous struct { seq; struct timekeeper timekeeper; }. */
-	struct kc_error *err = kc_session_dwarf(session, &dwarf);
-	if (!err)
-		err = kc_dwarf_find_variable(dwarf, "tk_core", &var);
+	struct kc_error *err = kc_kernel_variable(session, "tk_core", &var);
 	if (!err)
 		err = kc_type_member(&var.type, "timekeeper.offs_real", &real);
 	if (!err)

@@ -102,6 +102,11 @@ struct kc_error *kc_session_open(const struct kc_session_options *opts,
 	if (!session)
 		return &kc_error_nomem;
 	struct kc_error *err = NULL;
+	session->types_preference = opts->types_preference;
+	if (opts->btf_path && !(session->btf_path = strdup(opts->btf_path))) {
+		err = &kc_error_nomem;
+		goto fail;
+	}
 	if (opts->vmlinux_path) {
 		session->vmlinux_path = strdup(opts->vmlinux_path);
 		if (!session->vmlinux_path) {
@@ -171,6 +176,7 @@ void kc_session_destroy(struct kc_session *session)
 	kc_vmcoreinfo_destroy(session->vmcoreinfo);
 	kc_dump_close(session->dump);
 	free(session->vmlinux_path);
+	free(session->btf_path);
 	free(session);
 }
 

@@ -17,9 +17,17 @@
 #include "vmcoreinfo.h"
 
 struct kc_dwarf;
+struct kc_types;
 struct kc_kernel_state;
 struct kc_modules;
 struct kc_task_list;
+
+/* Which type source to prefer when several are there. */
+enum kc_types_preference {
+	KC_TYPES_AUTO,  /* DWARF of the vmlinux, else BTF (vmlinux, --btf, dump) */
+	KC_TYPES_DWARF, /* only the vmlinux's DWARF */
+	KC_TYPES_BTF,   /* only BTF: --btf FILE, the vmlinux's .BTF, the dump's */
+};
 
 struct kc_session {
 	struct kc_dump *dump;              /* NULL when no dump was opened */
@@ -32,6 +40,11 @@ struct kc_session {
 	/* The vmlinux DWARF, opened on first use (kernel.h), and member cache. */
 	struct kc_dwarf *dwarf;
 	struct kc_error *dwarf_error;
+	/* Where kernel types come from (kernel.h), chosen on first use. */
+	enum kc_types_preference types_preference;
+	char *btf_path;                    /* --btf FILE, or NULL */
+	struct kc_types *types;
+	struct kc_error *types_error;
 	struct kc_kernel_state *kernel_state;
 	/* Loaded modules and their symbols, read on first use (modules.h). */
 	struct kc_modules *modules;
@@ -50,6 +63,9 @@ struct kc_session_options {
 	size_t cache_bytes;
 	/* Open even when the vmlinux does not match the dump (a warning then). */
 	bool force;
+	enum kc_types_preference types_preference;
+	/* BTF to read types from: an ELF file's .BTF or a raw blob. */
+	const char *btf_path;
 };
 
 struct kc_error *kc_session_open(const struct kc_session_options *opts,

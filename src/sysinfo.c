@@ -72,13 +72,10 @@ static void read_utsname(struct kc_session *session, struct kc_sysinfo *info)
 static void read_uptime(struct kc_session *session, struct kc_sysinfo *info)
 {
 	/* tk_core is an anonymous struct before v6.x's struct tk_data. */
-	struct kc_dwarf *dwarf;
 	struct kc_variable var;
 	struct kc_member timekeeper;
 	uint64_t tk_core, seconds, offs_boot = 0;
-	struct kc_error *err = kc_session_dwarf(session, &dwarf);
-	if (!err)
-		err = kc_dwarf_find_variable(dwarf, "tk_core", &var);
+	struct kc_error *err = kc_kernel_variable(session, "tk_core", &var);
 	if (!err)
 		err = kc_type_member(&var.type, "timekeeper", &timekeeper);
 	if (!err)

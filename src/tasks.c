@@ -159,11 +159,8 @@ static struct kc_error *task_state_array_length(struct kc_session *session,
 		*length = sym->size / 8;
 		return NULL;
 	}
-	struct kc_dwarf *dwarf;
 	struct kc_variable var;
-	struct kc_error *err = kc_session_dwarf(session, &dwarf);
-	if (!err)
-		err = kc_dwarf_find_variable(dwarf, "task_state_array", &var);
+	struct kc_error *err = kc_kernel_variable(session, "task_state_array", &var);
 	if (err)
 		return err;
 	struct kc_type element;
@@ -354,12 +351,12 @@ static struct kc_error *read_layout(struct kc_session *session,
 	}
 	static const char *const names[] = {"MM_FILEPAGES", "MM_ANONPAGES", "MM_SHMEMPAGES"};
 	static const int64_t defaults[] = {0, 1, 3}; /* include/linux/mm_types_task.h */
-	struct kc_dwarf *dwarf;
-	err = kc_session_dwarf(session, &dwarf);
+	struct kc_types *types;
+	err = kc_session_types(session, &types);
 	for (size_t i = 0; i < 3; i++) {
 		l->mm_counters[i] = defaults[i];
 		if (!err) {
-			struct kc_error *e = kc_dwarf_find_enumerator(dwarf, names[i],
+			struct kc_error *e = kc_types_find_enumerator(types, names[i],
 								      &l->mm_counters[i], NULL);
 			if (e) {
 				kc_error_destroy(e);
@@ -369,10 +366,8 @@ static struct kc_error *read_layout(struct kc_session *session,
 	}
 	kc_error_destroy(err);
 	int64_t nr = 4;
-	if (!kc_session_dwarf(session, &dwarf)) {
-		struct kc_error *e = kc_dwarf_find_enumerator(dwarf, "NR_MM_COUNTERS", &nr, NULL);
-		kc_error_destroy(e);
-	}
+	struct kc_error *e = kc_kernel_enumerator(session, "NR_MM_COUNTERS", &nr, NULL);
+	kc_error_destroy(e);
 	l->nr_task_rss_counters = nr > 0 && nr < 16 ? (unsigned)nr : 4;
 	return NULL;
 }

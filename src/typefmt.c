@@ -3,7 +3,6 @@
 
 #include "json.h"
 
-#include <dwarf.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -61,12 +60,12 @@ static bool sb_prepend(struct strbuf *sb, const char *text)
 
 static const char *qualifier_word(const struct kc_type *type)
 {
-	switch (dwarf_tag((Dwarf_Die *)&type->die)) {
-	case DW_TAG_const_type:
+	switch (kc_type_qualifier(type)) {
+	case KC_QUALIFIER_CONST:
 		return "const";
-	case DW_TAG_volatile_type:
+	case KC_QUALIFIER_VOLATILE:
 		return "volatile";
-	case DW_TAG_restrict_type:
+	case KC_QUALIFIER_RESTRICT:
 		return "restrict";
 	default:
 		return "_Atomic";
@@ -151,36 +150,36 @@ static struct kc_error *base_name(const struct kc_type *type, struct strbuf *sb)
 static struct kc_error *parameter_list(const struct kc_type *function,
 				       struct strbuf *sb)
 {
-	Dwarf_Die child;
+	struct kc_param_iter it;
 	bool first = true;
 	if (!sb_append(sb, "("))
 		return &kc_error_nomem;
-	int r = dwarf_child((Dwarf_Die *)&function->die, &child);
-	for (; r == 0; r = dwarf_siblingof(&child, &child)) {
-		int tag = dwarf_tag(&child);
-		if (tag != DW_TAG_formal_parameter && tag != DW_TAG_unspecified_parameters)
-			continue;
+	kc_param_iter_init(&it, function);
+	for (;;) {
+		struct kc_type param;
+		bool variadic, done;
+		struct kc_error *err = kc_param_iter_next(&it, &param, &variadic, &done);
+		if (err)
+			return err;
+		if (done)
+			break;
 		if (!first && !sb_append(sb, ", "))
 			return &kc_error_nomem;
 		first = false;
-		if (tag == DW_TAG_unspecified_parameters) {
+		if (variadic) {
 			if (!sb_append(sb, "..."))
 				return &kc_error_nomem;
 			continue;
 		}
-		struct kc_type param;
 		struct strbuf text = {0};
-		struct kc_error *err = kc_type_of_die(&child, &param);
-		if (!err)
-			err = declaration_string(&param, "", &text);
+		err = declaration_string(&param, "", &text);
 		if (!err && !sb_append(sb, text.s))
 			err = &kc_error_nomem;
 		free(text.s);
 		if (err)
 			return err;
 	}
-	if (first && dwarf_hasattr((Dwarf_Die *)&function->die, DW_AT_prototyped) &&
-	    !sb_append(sb, "void"))
+	if (first && kc_type_prototyped(function) && !sb_append(sb, "void"))
 		return &kc_error_nomem;
 	return sb_append(sb, ")") ? NULL : &kc_error_nomem;
 }

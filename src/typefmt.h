@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-#include "dwarf.h"
+#include "types.h"
 
 enum kc_typefmt_flags {
 	KC_TYPEFMT_OFFSETS = 1, /* "[offset]" before each member (crash -o) */

@@ -191,12 +191,9 @@ static struct kc_error *symbol_member_address(struct kc_session *session,
 		return kc_error_create(KC_ERR_INVALID_ARG, "invalid address: \"%s\"", text);
 	memcpy(name, text, len);
 	name[len] = '\0';
-	struct kc_dwarf *dwarf;
 	struct kc_variable var;
 	struct kc_member member;
-	struct kc_error *err = kc_session_dwarf(session, &dwarf);
-	if (!err)
-		err = kc_dwarf_find_variable(dwarf, name, &var);
+	struct kc_error *err = kc_kernel_variable(session, name, &var);
 	if (!err)
 		err = kc_type_member(&var.type, dot + 1, &member);
 	if (!err)

@@ -170,11 +170,9 @@ static struct kc_error *apply_path(struct kc_session *session, const char *path,
 static struct kc_error *lookup_variable(struct kc_session *session, const char *name,
 					struct kc_variable *var, uint64_t *addr)
 {
-	struct kc_dwarf *dwarf;
-	struct kc_error *err = kc_session_dwarf(session, &dwarf);
-	if (err)
+	struct kc_error *err = kc_kernel_variable(session, name, var);
+	if (err && err->code != KC_ERR_LOOKUP)
 		return err;
-	err = kc_dwarf_find_variable(dwarf, name, var);
 	if (err) {
 		kc_error_destroy(err);
 		return kc_error_create(KC_ERR_LOOKUP, "No symbol \"%s\" in current context.", name);

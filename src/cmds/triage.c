@@ -152,20 +152,20 @@ static void taint_letters(struct kc_session *session, uint64_t mask, char *buf,
 {
 	buf[0] = '\0';
 	uint64_t table;
-	struct kc_dwarf *dwarf;
 	struct kc_variable var;
 	struct kc_type elem;
 	uint64_t count = 0, elem_size = 0;
 	bool complete;
 	struct kc_error *err = kc_kernel_symbol(session, "taint_flags", &table);
 	if (!err)
-		err = kc_session_dwarf(session, &dwarf);
-	if (!err)
-		err = kc_dwarf_find_variable(dwarf, "taint_flags", &var);
+		err = kc_kernel_variable(session, "taint_flags", &var);
 	if (!err)
 		err = kc_type_array(&var.type, &elem, &count, &complete);
 	if (!err)
 		err = kc_type_size(&elem, &elem_size);
+	/* Bounds unknown (BTF, no symbol size): every set bit has its entry. */
+	if (!err && !complete)
+		count = 64;
 	size_t n = 0;
 	for (uint64_t bit = 0; !err && bit < count && bit < 64 && n + 1 < len; bit++) {
 		if (!(mask & (UINT64_C(1) << bit)))

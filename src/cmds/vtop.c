@@ -135,10 +135,7 @@ static void print_page_flag_names(struct kc_session *session, uint64_t flags,
 		return;
 	}
 	int64_t nr_flags = 0;
-	struct kc_dwarf *dwarf;
-	err = kc_session_dwarf(session, &dwarf);
-	if (!err)
-		err = kc_dwarf_find_enumerator(dwarf, "__NR_PAGEFLAGS", &nr_flags, NULL);
+	err = kc_kernel_enumerator(session, "__NR_PAGEFLAGS", &nr_flags, NULL);
 	kc_error_destroy(err);
 	if (err || nr_flags <= 0 || nr_flags > 64)
 		return;

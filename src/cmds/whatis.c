@@ -85,13 +85,13 @@ static struct kc_error *cmd_whatis(struct kc_session *session, int argc,
 	}
 	if (!name[0])
 		return kc_usage_error(&kc_cmd_whatis);
-	struct kc_dwarf *dwarf;
-	struct kc_error *err = kc_session_dwarf(session, &dwarf);
+	struct kc_types *types;
+	struct kc_error *err = kc_session_types(session, &types);
 	if (err)
 		return err;
 	struct kc_variable var;
 	if (!strchr(name, ' ')) {
-		err = kc_dwarf_find_variable(dwarf, name, &var);
+		err = kc_kernel_variable(session, name, &var);
 		if (!err) {
 			err = kc_typefmt_declaration(out, &var.type, name);
 			fputs(";\n", out);
@@ -100,7 +100,7 @@ static struct kc_error *cmd_whatis(struct kc_session *session, int argc,
 		kc_error_destroy(err);
 	}
 	struct kc_type type;
-	err = kc_dwarf_find_type(dwarf, name, &type);
+	err = kc_kernel_type(session, name, &type);
 	if (err) {
 		kc_error_destroy(err);
 		return kc_error_create(KC_ERR_LOOKUP,
