@@ -651,6 +651,12 @@ const struct kc_type_ops kc_btf_type_ops = {
 
 /* ---- lookups ------------------------------------------------------------ */
 
+struct kc_error *kc_btf_type_by_id(const struct kc_btf *btf, uint32_t id,
+				   struct kc_type *ret)
+{
+	return make_type(btf, id, ret);
+}
+
 /* GCC's base type names and what people type instead (as dwarf.c has). */
 static const char *const base_type_aliases[][2] = {
 	{"unsigned", "unsigned int"},

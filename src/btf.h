@@ -54,6 +54,10 @@ size_t kc_btf_size(const struct kc_btf *btf);
  */
 size_t kc_btf_blob_size(const void *hdr, size_t len);
 
+/* Type ID of BTF (ids from 1 to kc_btf_nr_types(); 0 is void). */
+struct kc_error *kc_btf_type_by_id(const struct kc_btf *btf, uint32_t id,
+				   struct kc_type *ret);
+
 /* As kc_types_find_type (no declarators). */
 struct kc_error *kc_btf_find_type(const struct kc_btf *btf, const char *name,
 				  struct kc_type *ret);

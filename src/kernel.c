@@ -369,6 +369,24 @@ struct kc_error *kc_kernel_member(struct kc_session *session, const char *type,
 	return NULL;
 }
 
+void kc_kernel_for_each_member_key(struct kc_session *session,
+				   kc_member_key_fn fn, void *ctx)
+{
+	struct kc_kernel_state *state = session->kernel_state;
+	for (size_t i = 0; state && i < state->capacity; i++) {
+		const char *key = state->entries[i].key;
+		if (!key)
+			continue;
+		char type[512];
+		size_t len = strcspn(key, "\n");
+		if (!key[len] || len >= sizeof(type))
+			continue;
+		memcpy(type, key, len);
+		type[len] = '\0';
+		fn(ctx, type, key + len + 1);
+	}
+}
+
 bool kc_kernel_has_member(struct kc_session *session, const char *type,
 			  const char *member)
 {

@@ -62,6 +62,13 @@ struct kc_error *kc_kernel_enumerator(struct kc_session *session,
 struct kc_error *kc_kernel_member(struct kc_session *session, const char *type,
 				  const char *member,
 				  const struct kc_kernel_member **ret);
+/*
+ * Every (type, member) looked up so far, found or not: what the commands
+ * used (for tests that compare type sources).
+ */
+typedef void (*kc_member_key_fn)(void *ctx, const char *type, const char *member);
+void kc_kernel_for_each_member_key(struct kc_session *session,
+				   kc_member_key_fn fn, void *ctx);
 /* Whether TYPE has MEMBER (for layouts that changed across releases). */
 bool kc_kernel_has_member(struct kc_session *session, const char *type,
 			  const char *member);

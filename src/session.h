@@ -51,6 +51,8 @@ struct kc_session {
 	/* The tasks (tasks.h), read on first use, and the current context. */
 	struct kc_task_list *task_list;
 	uint64_t context_task;             /* 0: the panic task */
+	/* gdb's value history number ("$1 = "), one history per session as crash has. */
+	unsigned value_history;
 	/* Non-fatal messages produced while opening, for the front end. */
 	char **open_warnings;
 	size_t nr_open_warnings;

@@ -8,6 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Types nest a few levels; corrupt ones (BTF from a dump: a struct that
+ * contains itself) would recurse until the stack ends.
+ */
+#define NESTING_MAX 64
+
+static struct kc_error *too_deep(void)
+{
+	return kc_error_create(KC_ERR_FORMAT,
+			       "types nested more than %d deep (a type that contains itself?)",
+			       NESTING_MAX);
+}
+
 /* ---- declarations ------------------------------------------------------- */
 
 /* A growable string that C declarators are built in, from the inside out. */
@@ -74,7 +87,7 @@ static const char *qualifier_word(const struct kc_type *type)
 
 static struct kc_error *declaration_string(const struct kc_type *type,
 					   const char *declarator,
-					   struct strbuf *out);
+					   struct strbuf *out, int nesting);
 
 /* "enum {A = 100, B}" for an anonymous enum used in place. */
 static struct kc_error *enum_body(const struct kc_type *type, struct strbuf *sb)
@@ -148,8 +161,10 @@ static struct kc_error *base_name(const struct kc_type *type, struct strbuf *sb)
 
 /* "(struct task_struct *, const char *)" */
 static struct kc_error *parameter_list(const struct kc_type *function,
-				       struct strbuf *sb)
+				       struct strbuf *sb, int nesting)
 {
+	if (nesting >= NESTING_MAX)
+		return too_deep();
 	struct kc_param_iter it;
 	bool first = true;
 	if (!sb_append(sb, "("))
@@ -172,7 +187,7 @@ static struct kc_error *parameter_list(const struct kc_type *function,
 			continue;
 		}
 		struct strbuf text = {0};
-		err = declaration_string(&param, "", &text);
+		err = declaration_string(&param, "", &text, nesting + 1);
 		if (!err && !sb_append(sb, text.s))
 			err = &kc_error_nomem;
 		free(text.s);
@@ -197,7 +212,7 @@ static bool wrap_pointer(struct strbuf *decl, const struct kc_type *target)
 
 static struct kc_error *declaration_string(const struct kc_type *type,
 					   const char *declarator,
-					   struct strbuf *out)
+					   struct strbuf *out, int nesting)
 {
 	struct strbuf decl = {0}, base = {0};
 	struct kc_type cur = *type, next;
@@ -223,7 +238,7 @@ static struct kc_error *declaration_string(const struct kc_type *type,
 			if (!err && !sb_append(&decl, buf))
 				err = &kc_error_nomem;
 		} else if (kind == KC_TYPE_FUNCTION) {
-			err = parameter_list(&cur, &decl);
+			err = parameter_list(&cur, &decl, nesting);
 			if (!err)
 				err = kc_type_target(&cur, &next);
 		} else if (kind == KC_TYPE_QUALIFIED) {
@@ -260,7 +275,7 @@ struct kc_error *kc_typefmt_declaration(FILE *out, const struct kc_type *type,
 					const char *declarator)
 {
 	struct strbuf sb = {0};
-	struct kc_error *err = declaration_string(type, declarator, &sb);
+	struct kc_error *err = declaration_string(type, declarator, &sb, 0);
 	if (!err)
 		fputs(sb.s ? sb.s : "", out);
 	free(sb.s);
@@ -356,6 +371,8 @@ static struct kc_error *print_members(const struct layout *lo,
 	struct kc_member_iter it;
 	struct kc_member m;
 	bool done;
+	if (depth >= NESTING_MAX)
+		return too_deep();
 	kc_member_iter_init(&it, type);
 	for (;;) {
 		struct kc_error *err = kc_member_iter_next(&it, &m, &done);
@@ -380,9 +397,9 @@ static struct kc_error *definition(FILE *out, const struct kc_type *type,
 	struct kc_type t = kc_type_strip(type);
 	enum kc_type_kind kind = kc_type_kind(&t);
 	uint64_t size = 0;
-	bool has_size = !kc_type_size(&t, &size) ||
-			(kind != KC_TYPE_STRUCT && kind != KC_TYPE_UNION);
-	struct kc_error *err;
+	struct kc_error *err = kc_type_size(&t, &size);
+	bool has_size = !err || (kind != KC_TYPE_STRUCT && kind != KC_TYPE_UNION);
+	kc_error_destroy(err);
 	if (kind == KC_TYPE_STRUCT || kind == KC_TYPE_UNION) {
 		char digits[32];
 		struct layout lo = {out, flags, 0, base};
@@ -473,7 +490,9 @@ struct value_printer {
 	const uint8_t *bytes;
 	size_t size;
 	unsigned flags; /* enum kc_typefmt_value_flags */
+	int *nesting;   /* how deep print_value/json_value are now */
 };
+
 
 static uint64_t load_le(const uint8_t *p, size_t n)
 {
@@ -771,10 +790,29 @@ static struct kc_error *value_span(const struct value_printer *vp,
 	return NULL;
 }
 
+static struct kc_error *print_value_nested(const struct value_printer *vp,
+					   const struct kc_type *type, uint64_t offset,
+					   uint64_t bit_size, uint64_t bit_offset,
+					   int indent);
+
 static struct kc_error *print_value(const struct value_printer *vp,
 				    const struct kc_type *type, uint64_t offset,
 				    uint64_t bit_size, uint64_t bit_offset,
 				    int indent)
+{
+	if (*vp->nesting >= NESTING_MAX)
+		return too_deep();
+	++*vp->nesting;
+	struct kc_error *err = print_value_nested(vp, type, offset, bit_size,
+						  bit_offset, indent);
+	--*vp->nesting;
+	return err;
+}
+
+static struct kc_error *print_value_nested(const struct value_printer *vp,
+					   const struct kc_type *type, uint64_t offset,
+					   uint64_t bit_size, uint64_t bit_offset,
+					   int indent)
 {
 	struct kc_type t = kc_type_strip(type);
 	enum kc_type_kind kind = kc_type_kind(&t);
@@ -800,7 +838,8 @@ static struct kc_error *print_value(const struct value_printer *vp,
 struct kc_error *kc_typefmt_value(FILE *out, const struct kc_type *type,
 				  const void *bytes, size_t size)
 {
-	struct value_printer vp = {out, bytes, size, 0};
+	int nesting = 0;
+	struct value_printer vp = {out, bytes, size, 0, &nesting};
 	struct kc_type t = kc_type_strip(type);
 	enum kc_type_kind kind = kc_type_kind(&t);
 	if (kind == KC_TYPE_STRUCT || kind == KC_TYPE_UNION) {
@@ -821,7 +860,8 @@ struct kc_error *kc_typefmt_value_at(FILE *out, const struct kc_type *type,
 				     const void *bytes, size_t size,
 				     unsigned flags, int indent)
 {
-	struct value_printer vp = {out, bytes, size, flags};
+	int nesting = 0;
+	struct value_printer vp = {out, bytes, size, flags, &nesting};
 	struct kc_type t = kc_type_strip(type);
 	enum kc_type_kind kind = kc_type_kind(&t);
 	struct kc_error *err = NULL;
@@ -844,7 +884,8 @@ struct kc_error *kc_typefmt_member_value(FILE *out, const struct kc_member *memb
 					 const void *object, size_t object_size,
 					 unsigned flags, int indent)
 {
-	struct value_printer vp = {out, object, object_size, flags};
+	int nesting = 0;
+	struct value_printer vp = {out, object, object_size, flags, &nesting};
 	return print_value(&vp, &member->type, member->offset, member->bit_size,
 			   member->bit_offset, indent);
 }
@@ -876,7 +917,11 @@ static struct kc_error *json_members(const struct value_printer *vp,
 		uint64_t bit = bit_base + m.bit_offset;
 		if (!m.name && is_anonymous_aggregate(&m.type)) {
 			struct kc_type inner = kc_type_strip(&m.type);
+			if (*vp->nesting >= NESTING_MAX)
+				return too_deep();
+			++*vp->nesting;
 			err = json_members(vp, &inner, bit, first);
+			--*vp->nesting;
 		} else {
 			fputs(*first ? "" : ", ", vp->out);
 			*first = false;
@@ -956,9 +1001,25 @@ static struct kc_error *json_scalar(const struct value_printer *vp,
 	return NULL;
 }
 
+static struct kc_error *json_value_nested(const struct value_printer *vp,
+					  const struct kc_type *type, uint64_t offset,
+					  uint64_t bit_size, uint64_t bit_offset);
+
 static struct kc_error *json_value(const struct value_printer *vp,
 				   const struct kc_type *type, uint64_t offset,
 				   uint64_t bit_size, uint64_t bit_offset)
+{
+	if (*vp->nesting >= NESTING_MAX)
+		return too_deep();
+	++*vp->nesting;
+	struct kc_error *err = json_value_nested(vp, type, offset, bit_size, bit_offset);
+	--*vp->nesting;
+	return err;
+}
+
+static struct kc_error *json_value_nested(const struct value_printer *vp,
+					  const struct kc_type *type, uint64_t offset,
+					  uint64_t bit_size, uint64_t bit_offset)
 {
 	struct kc_type t = kc_type_strip(type);
 	enum kc_type_kind kind = kc_type_kind(&t);
@@ -988,14 +1049,16 @@ static struct kc_error *json_value(const struct value_printer *vp,
 struct kc_error *kc_typefmt_json(FILE *out, const struct kc_type *type,
 				 const void *bytes, size_t size)
 {
-	struct value_printer vp = {out, bytes, size, 0};
+	int nesting = 0;
+	struct value_printer vp = {out, bytes, size, 0, &nesting};
 	return json_value(&vp, type, 0, 0, 0);
 }
 
 struct kc_error *kc_typefmt_member_json(FILE *out, const struct kc_member *member,
 					const void *object, size_t object_size)
 {
-	struct value_printer vp = {out, object, object_size, 0};
+	int nesting = 0;
+	struct value_printer vp = {out, object, object_size, 0, &nesting};
 	return json_value(&vp, &member->type, member->offset, member->bit_size,
 			  member->bit_offset);
 }

@@ -21,9 +21,6 @@
 
 #define VALUE_MAX (16u << 20)
 
-/* gdb's value history number; one history per process, as crash has. */
-static unsigned history;
-
 struct p_expr {
 	char prefix;       /* '&', '*' or 0 */
 	char name[256];
@@ -311,7 +308,7 @@ static struct kc_error *evaluate(struct kc_session *session, FILE *out,
 	if (err)
 		return err;
 	if (!req->json)
-		fprintf(out, "%s$%u = ", label, ++history);
+		fprintf(out, "%s$%u = ", label, ++session->value_history);
 	if (expr->prefix == '&')
 		return print_address_of(out, &place, req->json);
 	return print_place(session, out, &place, req->hex, req->json);
