@@ -8,9 +8,11 @@
  *   2  usage error, or the dump or vmlinux could not be opened
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmds/command.h"
@@ -34,13 +36,16 @@ static void usage(FILE *out)
 		"  -i FILE        run the commands in FILE, then exit unless standard\n"
 		"                 input is a terminal (then the shell follows)\n"
 		"  -c 'CMD; CMD'  run these commands and exit\n"
-		"  -s             no banner\n"
+		"  -s             no banner, nor the line naming the vmlinux found\n"
 		"  --cache MB     size of the decompressed-page cache (default %u)\n"
 		"  --force        open even when the vmlinux does not match the dump\n"
 		"  --btf FILE     kernel types from BTF: a raw blob (/sys/kernel/btf/vmlinux)\n"
 		"                 or an ELF file's .BTF section\n"
 		"  --types SRC    where kernel types come from: auto (default: the vmlinux's\n"
 		"                 DWARF, else BTF), dwarf, or btf\n"
+		"  --debug-dir DIR  without VMLINUX, look for the dump's vmlinux in DIR\n"
+		"                 (laid out like /usr/lib/debug) first; repeatable\n"
+		"  --no-debuginfod  do not ask debuginfod servers (DEBUGINFOD_URLS)\n"
 		"  --triage       print what happened (the triage command) and exit\n"
 		"  --json         with --triage: the versioned JSON document instead\n"
 		"  -h, --help     this text\n"
@@ -62,6 +67,9 @@ struct cli {
 	enum kc_types_preference types;
 	size_t cache_bytes;
 	const char *vmlinux;
+	const char **debug_dirs; /* --debug-dir, in order */
+	size_t nr_debug_dirs;
+	bool no_debuginfod;
 	const char **dumps;
 	size_t nr_dumps;
 };
@@ -77,10 +85,18 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{"json", no_argument, NULL, 'J'},
 		{"btf", required_argument, NULL, 'B'},
 		{"types", required_argument, NULL, 'Y'},
+		{"debug-dir", required_argument, NULL, 'D'},
+		{"no-debuginfod", no_argument, NULL, 'N'},
 		{NULL, 0, NULL, 0},
 	};
+	cli->debug_dirs = calloc((size_t)argc, sizeof(*cli->debug_dirs));
+	if (!cli->debug_dirs) {
+		fprintf(stderr, "kcrash: out of memory\n");
+		return EXIT_USAGE;
+	}
 	int opt;
-	while ((opt = getopt_long(argc, argv, "+i:c:svh", long_opts, NULL)) != -1) {
+	/* Options may follow the files too: kcrash DUMP --debug-dir DIR. */
+	while ((opt = getopt_long(argc, argv, "i:c:svh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			cli->script = optarg;
@@ -126,6 +142,12 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 					optarg);
 				return EXIT_USAGE;
 			}
+			break;
+		case 'D':
+			cli->debug_dirs[cli->nr_debug_dirs++] = optarg;
+			break;
+		case 'N':
+			cli->no_debuginfod = true;
 			break;
 		case 'v':
 			printf("kcrash %s\n", KCRASH_VERSION);
@@ -186,14 +208,94 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	return 0;
 }
 
+/*
+ * A download at startup (debuginfod): a progress line on a terminal, one
+ * line otherwise; Ctrl-C cancels it and kcrash opens the dump alone.
+ */
+struct download_display {
+	bool started;   /* a debuginfod query began: Ctrl-C is caught */
+	bool announced; /* a server answered: the download was shown */
+	bool tty;
+	long shown_tenths; /* when the line was last drawn, in 0.1 s */
+	struct sigaction old_sigint;
+};
+
+static int show_download(void *arg, const struct kc_debuginfo_progress *progress)
+{
+	struct download_display *display = arg;
+	if (!display->started) {
+		display->started = true;
+		display->tty = isatty(STDERR_FILENO);
+		display->shown_tenths = -1;
+		kc_interrupt_flag = 0;
+		kc_shell_catch_sigint(&display->old_sigint);
+	}
+	if (kc_interrupt_flag)
+		return 1;
+	if (!progress->url)
+		return 0; /* no server has answered yet */
+	if (!display->announced) {
+		display->announced = true;
+		if (!display->tty)
+			fprintf(stderr, "downloading vmlinux %s from %s\n",
+				progress->build_id, progress->url);
+	}
+	/* One terminal line, redrawn at most ten times a second. */
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long tenths = now.tv_sec * 10 + now.tv_nsec / 100000000;
+	bool last = progress->total > 0 && progress->done >= progress->total;
+	if (display->tty && (tenths != display->shown_tenths || last)) {
+		display->shown_tenths = tenths;
+		/* scheme://host[:port] of the URL: the whole of it would wrap. */
+		const char *host = strstr(progress->url, "://");
+		host = host ? host + 3 : progress->url;
+		fprintf(stderr, "\rdownloading vmlinux %.12s from %.*s: %.1f MB",
+			progress->build_id, (int)strcspn(host, "/"), host,
+			progress->done / 1e6);
+		if (progress->total > 0)
+			fprintf(stderr, " of %.1f MB (%ld%%)", progress->total / 1e6,
+				(long)(progress->done * 100.0 / progress->total));
+		fputs("\033[K", stderr);
+	}
+	return 0;
+}
+
+static void end_download(struct download_display *display)
+{
+	if (!display->started)
+		return;
+	if (display->tty && display->announced)
+		fputc('\n', stderr);
+	sigaction(SIGINT, &display->old_sigint, NULL);
+	kc_interrupt_flag = 0; /* a cancelled download does not stop the commands */
+}
+
+/* What the search for the vmlinux found, or that it found none. */
+static void report_vmlinux_search(const struct kc_session *session, bool silent,
+				  const struct download_display *display)
+{
+	const struct kc_debuginfo_result *search = session->vmlinux_search;
+	if (!search || (silent && !display->announced))
+		return;
+	for (size_t i = 0; i < search->nr_notes; i++)
+		fprintf(stderr, "vmlinux: %s\n", search->notes[i]);
+	if (session->vmlinux_path)
+		fprintf(stderr, "vmlinux: %s\n", search->summary);
+	else
+		fprintf(stderr, "vmlinux: %s; opening the dump alone\n", search->summary);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = {0};
 	int rc = parse_cli(argc, argv, &cli);
 	if (rc) {
 		free(cli.dumps);
+		free(cli.debug_dirs);
 		return rc;
 	}
+	struct download_display display = {0};
 	struct kc_session_options opts = {
 		.vmlinux_path = cli.vmlinux,
 		.dump_paths = cli.dumps,
@@ -202,15 +304,24 @@ int main(int argc, char **argv)
 		.force = cli.force,
 		.types_preference = cli.types,
 		.btf_path = cli.btf,
+		.find_vmlinux = !cli.vmlinux,
+		.debug_dirs = cli.debug_dirs,
+		.nr_debug_dirs = cli.nr_debug_dirs,
+		.no_debuginfod = cli.no_debuginfod,
+		.download_progress = show_download,
+		.download_progress_arg = &display,
 	};
 	struct kc_session *session;
 	struct kc_error *err = kc_session_open(&opts, &session);
+	end_download(&display);
 	free(cli.dumps);
+	free(cli.debug_dirs);
 	if (err) {
 		fprintf(stderr, "kcrash: %s\n", kc_error_message(err));
 		kc_error_destroy(err);
 		return EXIT_USAGE;
 	}
+	report_vmlinux_search(session, cli.silent, &display);
 	for (size_t i = 0; i < session->dump->nr_warnings; i++)
 		fprintf(stderr, "kcrash: warning: %s\n", session->dump->warnings[i]);
 	for (size_t i = 0; i < session->nr_open_warnings; i++)

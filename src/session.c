@@ -29,13 +29,17 @@ static void banner_release(const char *banner, char *buf, size_t len)
 /*
  * The vmlinux must be the kernel that crashed: compare the build id
  * VMCOREINFO records (v5.9+), OSRELEASE with the vmlinux's own banner,
- * and the banner in the dump's memory with the vmlinux's, byte for byte.
+ * and the banner in the dump's memory (through MMU) with the vmlinux's,
+ * byte for byte. BANNER_ONLY: no build id comparison, and a banner that
+ * cannot be compared is a mismatch, not a pass.
  */
-static struct kc_error *check_vmlinux_matches(struct kc_session *session)
+static struct kc_error *check_vmlinux(struct kc_session *session,
+				      const struct kc_symtab *symtab,
+				      const char *path,
+				      struct kc_arm64_mmu *mmu, bool banner_only)
 {
-	const struct kc_symtab *symtab = session->symtab;
-	const char *path = session->vmlinux_path;
-	if (session->vmcoreinfo && symtab->build_id_len) {
+	bool need_banner = banner_only;
+	if (!banner_only && session->vmcoreinfo && symtab->build_id_len) {
 		const char *dump_id = kc_vmcoreinfo_get(session->vmcoreinfo, "BUILD-ID");
 		char vmlinux_id[129];
 		kc_symtab_build_id_hex(symtab, vmlinux_id);
@@ -48,7 +52,9 @@ static struct kc_error *check_vmlinux_matches(struct kc_session *session)
 	char file_banner[512];
 	if (!sym || kc_symtab_read_string(symtab, sym->addr, file_banner,
 					  sizeof(file_banner)))
-		return NULL; /* nothing more to compare with */
+		return need_banner ? kc_error_create(KC_ERR_FORMAT,
+				"%s: no readable linux_banner to compare with the dump's", path)
+				   : NULL; /* nothing more to compare with */
 	char release[128];
 	banner_release(file_banner, release, sizeof(release));
 	const char *osrelease = session->vmcoreinfo ?
@@ -57,12 +63,17 @@ static struct kc_error *check_vmlinux_matches(struct kc_session *session)
 		return kc_error_create(KC_ERR_FORMAT,
 				       "%s does not match the dump: it is Linux %s, the dump's kernel is %s (VMCOREINFO OSRELEASE)",
 				       path, release, osrelease);
-	if (!session->mmu || !session->mmu->layout.kaslr_offset.known)
-		return NULL;
+	if (!mmu || !mmu->layout.kaslr_offset.known)
+		return need_banner ? kc_error_create(KC_ERR_UNSUPPORTED,
+				"%s: the dump's linux_banner cannot be read (no KASLR offset)", path)
+				   : NULL;
 	char dump_banner[512];
-	uint64_t addr = sym->addr + session->mmu->layout.kaslr_offset.value;
-	struct kc_error *err = kc_arm64_read_kvirt(session->mmu, addr, dump_banner,
+	uint64_t addr = sym->addr + mmu->layout.kaslr_offset.value;
+	struct kc_error *err = kc_arm64_read_kvirt(mmu, addr, dump_banner,
 						   sizeof(dump_banner));
+	if (err && need_banner)
+		return kc_error_prefix(err, "%s: the dump's linux_banner at %llx", path,
+				       (unsigned long long)addr);
 	if (err) {
 		kc_error_destroy(err); /* an unreadable banner proves nothing */
 		return NULL;
@@ -74,6 +85,30 @@ static struct kc_error *check_vmlinux_matches(struct kc_session *session)
 				       path, (int)strcspn(file_banner, "\n"), file_banner,
 				       (int)strcspn(dump_banner, "\n"), dump_banner);
 	return NULL;
+}
+
+struct kc_error *kc_session_check_banner(struct kc_session *session,
+					 const char *path)
+{
+	if (!session->dump)
+		return kc_error_create(KC_ERR_INVALID_ARG, "%s: no dump to compare with", path);
+	struct kc_symtab *symtab;
+	struct kc_error *err = kc_symtab_load(path, &symtab);
+	if (err)
+		return err;
+	/* The candidate's own symbols, as the session would use them. */
+	struct kc_arm64_mmu *mmu = NULL;
+	kc_error_destroy(kc_arm64_mmu_create(session->dump, session->vmcoreinfo,
+					     symtab, &mmu));
+	err = check_vmlinux(session, symtab, path, mmu, true);
+	kc_arm64_mmu_destroy(mmu);
+	kc_symtab_destroy(symtab);
+	return err;
+}
+
+static struct kc_error *verify_by_banner(void *session, const char *path)
+{
+	return kc_session_check_banner(session, path);
 }
 
 static struct kc_error *add_open_warning(struct kc_session *session,
@@ -95,6 +130,42 @@ static struct kc_error *add_open_warning(struct kc_session *session,
 	return NULL;
 }
 
+/*
+ * No vmlinux was given: look for the dump's (debuginfo.h). Not finding
+ * one, or one that will not load, is not an error: the dump opens alone.
+ */
+static struct kc_error *find_vmlinux(struct kc_session *session,
+				     const struct kc_session_options *opts)
+{
+	session->vmlinux_search = calloc(1, sizeof(*session->vmlinux_search));
+	if (!session->vmlinux_search)
+		return &kc_error_nomem;
+	struct kc_debuginfo_request req = {
+		.build_id = session->vmcoreinfo ?
+			kc_vmcoreinfo_get(session->vmcoreinfo, "BUILD-ID") : NULL,
+		.release = kc_session_release(session),
+		.debug_dirs = opts->debug_dirs,
+		.nr_debug_dirs = opts->nr_debug_dirs,
+		.no_debuginfod = opts->no_debuginfod,
+		.verify = verify_by_banner,
+		.verify_arg = session,
+		.progress = opts->download_progress,
+		.progress_arg = opts->download_progress_arg,
+	};
+	struct kc_error *err = kc_debuginfo_find(&req, session->vmlinux_search);
+	if (err || !session->vmlinux_search->path)
+		return err;
+	err = kc_symtab_load(session->vmlinux_search->path, &session->symtab);
+	if (err)
+		return add_open_warning(session, kc_error_prefix(err,
+			"the vmlinux found was not loaded, the dump opens alone"));
+	session->vmlinux_path = strdup(session->vmlinux_search->path);
+	session->vmlinux_source = strdup(session->vmlinux_search->source);
+	if (!session->vmlinux_path || !session->vmlinux_source)
+		return &kc_error_nomem;
+	return NULL;
+}
+
 struct kc_error *kc_session_open(const struct kc_session_options *opts,
 				 struct kc_session **ret)
 {
@@ -109,7 +180,8 @@ struct kc_error *kc_session_open(const struct kc_session_options *opts,
 	}
 	if (opts->vmlinux_path) {
 		session->vmlinux_path = strdup(opts->vmlinux_path);
-		if (!session->vmlinux_path) {
+		session->vmlinux_source = strdup("command line");
+		if (!session->vmlinux_path || !session->vmlinux_source) {
 			err = &kc_error_nomem;
 			goto fail;
 		}
@@ -132,13 +204,19 @@ struct kc_error *kc_session_open(const struct kc_session_options *opts,
 			if (err)
 				goto fail;
 		}
+		if (!opts->vmlinux_path && opts->find_vmlinux) {
+			err = find_vmlinux(session, opts);
+			if (err)
+				goto fail;
+		}
 		/* Not fatal: physical reads and the dump's own data still work. */
 		session->mmu_error = kc_arm64_mmu_create(session->dump,
 							 session->vmcoreinfo,
 							 session->symtab,
 							 &session->mmu);
 		if (session->symtab) {
-			err = check_vmlinux_matches(session);
+			err = check_vmlinux(session, session->symtab,
+					    session->vmlinux_path, session->mmu, false);
 			if (err && opts->force)
 				err = add_open_warning(session,
 						       kc_error_prefix(err, "--force"));
@@ -177,6 +255,10 @@ void kc_session_destroy(struct kc_session *session)
 	kc_dump_close(session->dump);
 	free(session->vmlinux_path);
 	free(session->btf_path);
+	free(session->vmlinux_source);
+	if (session->vmlinux_search)
+		kc_debuginfo_result_clear(session->vmlinux_search);
+	free(session->vmlinux_search);
 	free(session);
 }
 

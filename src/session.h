@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "arm64/mmu.h"
+#include "debuginfo.h"
 #include "error.h"
 #include "symtab.h"
 #include "vmcore/dump.h"
@@ -32,7 +33,12 @@ enum kc_types_preference {
 struct kc_session {
 	struct kc_dump *dump;              /* NULL when no dump was opened */
 	struct kc_vmcoreinfo *vmcoreinfo;  /* NULL when the dump has none */
-	char *vmlinux_path;                /* NULL when none was given */
+	char *vmlinux_path;                /* NULL when none was given or found */
+	/* Where vmlinux_path came from: "command line", or the search's
+	 * source ("--debug-dir D", "/usr/lib/debug", "debuginfod URL"). */
+	char *vmlinux_source;
+	/* The search for it when none was given (debuginfo.h), or NULL. */
+	struct kc_debuginfo_result *vmlinux_search;
 	struct kc_symtab *symtab;          /* vmlinux symbols, or NULL */
 	/* Virtual memory; NULL when it cannot be set up, and mmu_error says why. */
 	struct kc_arm64_mmu *mmu;
@@ -68,11 +74,28 @@ struct kc_session_options {
 	enum kc_types_preference types_preference;
 	/* BTF to read types from: an ELF file's .BTF or a raw blob. */
 	const char *btf_path;
+	/* Without vmlinux_path: look for the dump's vmlinux (debuginfo.h). */
+	bool find_vmlinux;
+	const char *const *debug_dirs;
+	size_t nr_debug_dirs;
+	bool no_debuginfod;
+	int (*download_progress)(void *arg, const struct kc_debuginfo_progress *progress);
+	void *download_progress_arg;
 };
 
 struct kc_error *kc_session_open(const struct kc_session_options *opts,
 				 struct kc_session **ret);
 void kc_session_destroy(struct kc_session *session);
+
+/*
+ * Whether the vmlinux at PATH is the kernel of SESSION's dump by its
+ * linux_banner: the file's must be in the dump's memory at the same
+ * (KASLR-relocated) address, byte for byte, and name VMCOREINFO's
+ * OSRELEASE. How a vmlinux found by release is checked when the dump has
+ * no build id (before v5.9).
+ */
+struct kc_error *kc_session_check_banner(struct kc_session *session,
+					 const char *path);
 
 /* The MMU, or a copy of the reason there is none (prefixed for messages). */
 struct kc_error *kc_session_mmu(struct kc_session *session,

@@ -225,7 +225,7 @@ static int getc_interruptible(FILE *in)
 	return rl_getc(in);
 }
 
-static void catch_sigint(struct sigaction *old)
+void kc_shell_catch_sigint(struct sigaction *old)
 {
 	struct sigaction sa = {0};
 	sa.sa_handler = on_sigint;
@@ -237,7 +237,7 @@ void kc_shell_interactive(struct kc_session *session,
 			  struct kc_shell_stats *stats)
 {
 	struct sigaction old_sigint;
-	catch_sigint(&old_sigint);
+	kc_shell_catch_sigint(&old_sigint);
 	char *hist = history_path();
 	rl_readline_name = "kcrash";
 	rl_getc_function = getc_interruptible;

@@ -3,6 +3,7 @@
 #ifndef KC_SHELL_H
 #define KC_SHELL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -24,6 +25,12 @@ void kc_shell_run_line(struct kc_session *session, const char *line,
 /* Run every line of IN until EOF or quit. */
 void kc_shell_run_stream(struct kc_session *session, FILE *in,
 			 struct kc_shell_stats *stats);
+/*
+ * Ctrl-C sets kc_interrupt_flag instead of ending kcrash (the previous
+ * action into OLD, for sigaction to put back): for the shell, and for a
+ * download at startup, which it cancels.
+ */
+void kc_shell_catch_sigint(struct sigaction *old);
 /* The interactive readline shell: prompt "kcrash> ", history, completion. */
 void kc_shell_interactive(struct kc_session *session,
 			  struct kc_shell_stats *stats);

@@ -324,6 +324,11 @@ int main(int argc, char **argv)
 		setenv("KCRASH_CACHE_DIR", cache_dir, 0);
 		free(cache_dir);
 	}
+	/*
+	 * kcrash asks debuginfod servers for a dump's vmlinux when DEBUGINFOD_URLS
+	 * is set (Debian's login profile may set it): the tests set it themselves.
+	 */
+	unsetenv("DEBUGINFOD_URLS");
 	unsigned passed = 0, failed = 0, skipped = 0;
 	for (struct kc_test *t = tests_head; t; t = t->next) {
 		if (!selected(t->name, argc, argv))

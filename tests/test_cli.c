@@ -290,7 +290,7 @@ KC_TEST(cli_man_page_covers_commands_and_options)
 	}
 	char *out = NULL, *err = NULL;
 	CHECK(kc_test_run_kcrash("--help", &out, &err) == 0);
-	static const char *const options[] = {"-i", "-c", "-s", "--cache", "--force", "--help", "--version"};
+	static const char *const options[] = {"-i", "-c", "-s", "--cache", "--force", "--debug-dir", "--no-debuginfod", "--help", "--version"};
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		CHECK_MSG(out && strstr(out, options[i]), "--help lacks %s", options[i]);
 		/* In roff, '-' is written '\-'. */

@@ -122,6 +122,7 @@ static void print_json(struct kc_session *session, const struct kc_sysinfo *info
 	char buf[128];
 	fputc('{', out);
 	json_opt_string(out, "kernel", session->vmlinux_path, false);
+	json_opt_string(out, "kernel_source", session->vmlinux_source, true);
 	json_opt_string(out, "dumpfile", dump->path, true);
 	fprintf(out, ", \"partial\": %s, \"incomplete\": %s", dump->dump_level > 0 ? "true" : "false",
 		dump->incomplete ? "true" : "false");
