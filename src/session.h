@@ -16,6 +16,7 @@
 #include "vmcore/dump.h"
 #include "vmcoreinfo.h"
 
+struct kc_datasyms;
 struct kc_dwarf;
 struct kc_kernel_state;
 struct kc_modules;
@@ -38,6 +39,8 @@ struct kc_session {
 	/* The tasks (tasks.h), read on first use, and the current context. */
 	struct kc_task_list *task_list;
 	uint64_t context_task;             /* 0: the panic task */
+	/* Data symbols the symbol source lacks, found on first use (datasyms.h). */
+	struct kc_datasyms *datasyms;
 	/* Non-fatal messages produced while opening, for the front end. */
 	char **open_warnings;
 	size_t nr_open_warnings;
@@ -50,6 +53,12 @@ struct kc_session_options {
 	size_t cache_bytes;
 	/* Open even when the vmlinux does not match the dump (a warning then). */
 	bool force;
+	/*
+	 * Keep only the vmlinux symbols a kernel without CONFIG_KALLSYMS_ALL
+	 * lists in kallsyms (functions, no sizes): for tests of the paths
+	 * that find data symbols in the dump (datasyms.h).
+	 */
+	bool kallsyms_like_symbols;
 };
 
 struct kc_error *kc_session_open(const struct kc_session_options *opts,
@@ -62,7 +71,8 @@ struct kc_error *kc_session_mmu(struct kc_session *session,
 
 /*
  * The run-time address of kernel symbol NAME: the vmlinux symbol plus the
- * KASLR offset, else VMCOREINFO's SYMBOL(NAME).
+ * KASLR offset, else VMCOREINFO's SYMBOL(NAME), else, for the data symbols
+ * datasyms.h knows, the address it finds in the dump.
  */
 struct kc_error *kc_session_symbol(struct kc_session *session, const char *name,
 				   uint64_t *addr);
