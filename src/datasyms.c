@@ -628,7 +628,14 @@ static struct kc_error *derive_from_code(struct kc_session *session,
 			y = a.passed[0].cand[1];
 			fy = fx;
 		}
-		if (y)
+		if (y && fy != fx)
+			err = kc_error_create(KC_ERR_FORMAT,
+					      "the functions that use it disagree: %s+0x%llx uses 0x%llx, %s+0x%llx uses 0x%llx, both pass the check",
+					      fx->name, (unsigned long long)(x->insn - fx->start),
+					      (unsigned long long)x->target, fy->name,
+					      (unsigned long long)(y->insn - fy->start),
+					      (unsigned long long)y->target);
+		else if (y)
 			err = kc_error_create(KC_ERR_FORMAT,
 					      "ambiguous: 0x%llx (%s+0x%llx) and 0x%llx (%s+0x%llx) both pass the check",
 					      (unsigned long long)x->target, fx->name,
