@@ -948,7 +948,7 @@ static struct kc_error *route_text(struct kc_session *session, uint64_t *addr,
 				   struct verdict *verdict, char *how, size_t len)
 {
 	const struct kc_arm64_value *text = &session->mmu->layout.kernel_text;
-	struct image_header hdr;
+	struct image_header hdr = {0};
 	struct kc_error *err = find_image_header(session, &hdr, how, len);
 	if (!err) {
 		if (text->known && text->value != hdr.text)
@@ -1034,7 +1034,7 @@ static struct kc_error *mapped_end(struct kc_session *session, uint64_t *end, ch
 static struct kc_error *route_end(struct kc_session *session, uint64_t *addr,
 				  struct verdict *verdict, char *how, size_t len)
 {
-	struct image_header hdr;
+	struct image_header hdr = {0};
 	char header_how[128], walk_how[160];
 	uint64_t walked = 0;
 	struct kc_error *header_err = find_image_header(session, &hdr, header_how,
@@ -2036,7 +2036,7 @@ static struct kc_error *check_start_btf(struct kc_session *session,
 					const struct probe *probe,
 					struct verdict *verdict)
 {
-	uint64_t length;
+	uint64_t length = 0;
 	struct kc_error *err = btf_blob(session, probe->addr, &length);
 	if (err)
 		return err;
@@ -2050,7 +2050,7 @@ static struct kc_error *check_stop_btf(struct kc_session *session,
 				       const struct probe *probe,
 				       struct verdict *verdict)
 {
-	uint64_t start, length;
+	uint64_t start = 0, length = 0;
 	struct kc_error *err = symbol(session, "__start_BTF", &start);
 	if (!err)
 		err = btf_blob(session, start, &length);
