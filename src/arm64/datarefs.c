@@ -32,7 +32,7 @@ struct scan {
 	void *ctx;
 };
 
-static uint32_t kc_get_word(const uint8_t *p)
+static uint32_t get_word(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
@@ -369,20 +369,20 @@ static bool is_hint(uint32_t word)
 enum kc_arm64_call_kind kc_arm64_classify_callee(const uint8_t *code, size_t len)
 {
 	size_t at = 0;
-	while (at + 4 <= len && is_hint(kc_get_word(code + at)))
+	while (at + 4 <= len && is_hint(get_word(code + at)))
 		at += 4;
 	if (at + 4 > len)
 		return KC_ARM64_CALL_OTHER;
-	uint32_t mrs = kc_get_word(code + at);
+	uint32_t mrs = get_word(code + at);
 	/* mrs x0, tpidr_el1 (or tpidr_el2), then ret or retaa. */
 	if (mrs != (0xd5300000u | ((uint32_t)(KC_ARM64_SYSREG_TPIDR_EL1 & 0x7fff) << 5)) &&
 	    mrs != (0xd5300000u | ((uint32_t)(KC_ARM64_SYSREG_TPIDR_EL2 & 0x7fff) << 5)))
 		return KC_ARM64_CALL_OTHER;
-	for (at += 4; at + 4 <= len && is_hint(kc_get_word(code + at)); at += 4)
+	for (at += 4; at + 4 <= len && is_hint(get_word(code + at)); at += 4)
 		;
 	if (at + 4 > len)
 		return KC_ARM64_CALL_OTHER;
-	uint32_t ret = kc_get_word(code + at);
+	uint32_t ret = get_word(code + at);
 	return ret == 0xd65f03c0u || ret == 0xd65f0bffu ? KC_ARM64_CALL_RETURNS_TPIDR
 							 : KC_ARM64_CALL_OTHER;
 }
