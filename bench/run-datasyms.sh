@@ -32,7 +32,7 @@ bench=$build/bench/kcrash-bench-datasyms
 log=$build/bench-datasyms.log
 : > "$log"
 
-echo "| dump | found | all symbols, ms | first ps without data symbols, ms | first ps with the full symbol table, ms |"
+echo "| dump | found | all symbols, ms (CPU) | first ps without data symbols, ms (CPU) | first ps with the full symbol table, ms (CPU) |"
 echo "|---|---:|---:|---:|---:|"
 for dir in arm64-6.1-4k48 arm64-6.1-16k47 arm64-6.1-64k52 arm64-5.10-4k39; do
 	vmlinux=$fixtures/$dir/vmlinux
@@ -45,5 +45,5 @@ for dir in arm64-6.1-4k48 arm64-6.1-16k47 arm64-6.1-64k52 arm64-5.10-4k39; do
 	cat "$build/bench-datasyms.one" >> "$log"
 	line=$(grep '^dump=' "$build/bench-datasyms.one")
 	get() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
-	echo "| $dir/vmcore.kdump-zlib | $(get found) of $(get symbols) | $(get all_ms) | $(get ps_without_ms) | $(get ps_with_ms) |"
+	echo "| $dir/vmcore.kdump-zlib | $(get found) of $(get symbols) | $(get all_ms) ($(get all_cpu_ms)) | $(get ps_without_ms) ($(get ps_without_cpu_ms)) | $(get ps_with_ms) ($(get ps_with_cpu_ms)) |"
 done

@@ -136,20 +136,36 @@ struct kc_error *kc_datasym_data_range(struct kc_session *session, uint64_t *sta
 
 typedef bool (*hit_fn)(void *ctx, uint64_t addr);
 
+struct needle {
+	const void *bytes;
+	size_t len;      /* at most 64 */
+	unsigned align;
+	hit_fn visit;    /* returns true to stop looking for this needle */
+	void *ctx;
+	bool done;
+};
+
 /*
- * Every place in [START, END) where NEEDLE (LEN bytes, at most 64) sits at
- * an address that is a multiple of ALIGN; VISIT returns true to stop.
- * Unreadable pages (the freed, unmapped init sections) are skipped.
+ * Every place in [START, END) where one of the NR NEEDLES sits at an
+ * address that is a multiple of its alignment, in one pass (the pages of
+ * a compressed dump are decompressed once per pass). Only pages
+ * swapper_pg_dir maps are read.
  */
-static struct kc_error *image_search(struct kc_session *session, uint64_t start,
-				     uint64_t end, const void *needle, size_t len,
-				     unsigned align, hit_fn visit, void *ctx)
+static struct kc_error *image_search_many(struct kc_session *session, uint64_t start,
+					  uint64_t end, struct needle *needles, size_t nr,
+					  bool first_run_only)
 {
+	bool mapped_before = false;
 	enum { CHUNK = 4096, CARRY = 64 };
 	uint8_t buf[CARRY + CHUNK];
-	size_t carried = 0;
-	if (len == 0 || len > CARRY)
-		return kc_error_create(KC_ERR_INVALID_ARG, "search needle of %zu bytes", len);
+	size_t carried = 0, longest = 1;
+	for (size_t n = 0; n < nr; n++) {
+		if (needles[n].len == 0 || needles[n].len > CARRY)
+			return kc_error_create(KC_ERR_INVALID_ARG, "search needle of %zu bytes",
+					       needles[n].len);
+		if (needles[n].len > longest)
+			longest = needles[n].len;
+	}
 	for (uint64_t at = start & ~(uint64_t)(CHUNK - 1); at < end; at += CHUNK) {
 		/*
 		 * Only what swapper_pg_dir maps: the freed init sections are
@@ -162,25 +178,146 @@ static struct kc_error *image_search(struct kc_session *session, uint64_t start,
 			err = kc_kernel_read(session, at, buf + carried, CHUNK);
 		if (err) {
 			kc_error_destroy(err);
+			if (first_run_only && mapped_before)
+				break;
 			carried = 0;
 			continue;
 		}
+		mapped_before = true;
 		size_t have = carried + CHUNK;
 		uint64_t base = at - carried;
-		const uint8_t *p = buf;
-		while ((p = memmem(p, have - (size_t)(p - buf), needle, len))) {
-			uint64_t hit = base + (uint64_t)(p - buf);
-			if (hit >= start && hit + len <= end && hit % align == 0 &&
-			    visit(ctx, hit))
-				return NULL;
-			p++;
+		for (size_t n = 0; n < nr; n++) {
+			struct needle *needle = &needles[n];
+			/* An aligned 8-byte value (a pointer): compare words. */
+			if (needle->len == 8 && needle->align == 8 && carried % 8 == 0 &&
+			    base % 8 == 0) {
+				uint64_t want;
+				memcpy(&want, needle->bytes, 8);
+				for (size_t off = carried; !needle->done && off + 8 <= have; off += 8) {
+					uint64_t word;
+					memcpy(&word, buf + off, 8);
+					if (word == want && base + off >= start && base + off + 8 <= end)
+						needle->done = needle->visit(needle->ctx, base + off);
+				}
+				continue;
+			}
+			/* A hit wholly inside the carried bytes was seen on the last page. */
+			size_t from = carried >= needle->len ? carried - needle->len + 1 : 0;
+			const uint8_t *p = buf + from;
+			while (!needle->done &&
+			       (p = memmem(p, have - (size_t)(p - buf), needle->bytes, needle->len))) {
+				uint64_t hit = base + (uint64_t)(p - buf);
+				if (hit >= start && hit + needle->len <= end && hit % needle->align == 0)
+					needle->done = needle->visit(needle->ctx, hit);
+				p++;
+			}
 		}
-		carried = len - 1;
+		carried = longest - 1;
 		memmove(buf, buf + have - carried, carried);
 		err = kc_check_interrupt();
 		if (err)
 			return err;
 	}
+	return NULL;
+}
+
+/* NEEDLE in the first run of mapped pages from START: .rodata, up to the unmapped init sections. */
+static struct kc_error *rodata_search(struct kc_session *session, uint64_t start,
+				      uint64_t end, const void *bytes, size_t len,
+				      unsigned align, hit_fn visit, void *ctx)
+{
+	struct needle needle = {bytes, len, align, visit, ctx, false};
+	return image_search_many(session, start, end, &needle, 1, true);
+}
+
+/*
+ * The strings the image routes look for, found in one pass over the
+ * image's data on first use and kept for the session.
+ */
+enum image_string {
+	STRING_SWAPPER,  /* init_task's comm */
+	STRING_RUNNING,  /* task_state_array[0] */
+	STRING_BTF,      /* a BTF header */
+	STRING_BANNER,   /* linux_banner */
+	NR_STRINGS,
+};
+
+#define MAX_STRING_HITS 64
+
+struct kc_datasym_image {
+	struct kc_error *error;
+	uint64_t hits[NR_STRINGS][MAX_STRING_HITS];
+	size_t nr_hits[NR_STRINGS]; /* all of them, even past MAX_STRING_HITS */
+};
+
+void kc_datasym_image_free(struct kc_datasym_image *image)
+{
+	if (image)
+		kc_error_destroy(image->error);
+	free(image);
+}
+
+struct string_slot {
+	struct kc_datasym_image *image;
+	enum image_string which;
+};
+
+static bool record_string(void *arg, uint64_t hit)
+{
+	struct string_slot *slot = arg;
+	size_t *n = &slot->image->nr_hits[slot->which];
+	if (*n < MAX_STRING_HITS)
+		slot->image->hits[slot->which][*n] = hit;
+	(*n)++;
+	return false;
+}
+
+static const uint8_t btf_magic[] = {0x9f, 0xeb, 0x01, 0x00, 0x18, 0x00, 0x00, 0x00};
+
+/* WHICH's hits (VISIT gets each), scanning the image first if need be. */
+static struct kc_error *image_strings(struct kc_session *session, enum image_string which,
+				      hit_fn visit, void *ctx, size_t *count)
+{
+	struct kc_datasym_image **slot = kc_datasyms_image(session);
+	if (!slot)
+		return &kc_error_nomem;
+	if (!*slot) {
+		struct kc_datasym_image *image = calloc(1, sizeof(*image));
+		if (!image)
+			return &kc_error_nomem;
+		struct string_slot slots[NR_STRINGS];
+		struct needle needles[NR_STRINGS] = {
+			[STRING_SWAPPER] = {"swapper/0", 10, 1, record_string, &slots[0], false},
+			[STRING_RUNNING] = {"R (running)", 12, 1, record_string, &slots[1], false},
+			[STRING_BTF] = {btf_magic, sizeof(btf_magic), 4, record_string, &slots[2], false},
+			[STRING_BANNER] = {"Linux version ", 14, 1, record_string, &slots[3], false},
+		};
+		for (int i = 0; i < NR_STRINGS; i++)
+			slots[i] = (struct string_slot){image, (enum image_string)i};
+		uint64_t start, end;
+		image->error = kc_datasym_data_range(session, &start, &end);
+		if (!image->error)
+			image->error = image_search_many(session, start, end, needles, NR_STRINGS,
+							 false);
+		if (image->error == &kc_error_nomem) {
+			free(image);
+			return &kc_error_nomem;
+		}
+		/* An interrupted scan is not remembered: the next command scans again. */
+		if (image->error && image->error->code == KC_ERR_INTERRUPTED) {
+			struct kc_error *err = image->error;
+			free(image);
+			return err;
+		}
+		*slot = image;
+	}
+	const struct kc_datasym_image *image = *slot;
+	if (image->error)
+		return kc_error_create(image->error->code, "%s", kc_error_message(image->error));
+	*count = image->nr_hits[which];
+	for (size_t i = 0; i < image->nr_hits[which] && i < MAX_STRING_HITS; i++)
+		if (visit(ctx, image->hits[which][i]))
+			break;
 	return NULL;
 }
 
@@ -208,6 +345,18 @@ static struct kc_error *allow_sizes(const struct kc_datasym_probe *probe, unsign
 #define SIZE_4 (1u << 2)
 #define SIZE_8 (1u << 3)
 #define SIZE_16 (1u << 4)
+
+/* Whether FN's code reaches BASE + OFFSET through BASE (a section anchor's offset). */
+static bool accessed_at(const struct kc_datasym_function *fn, uint64_t base, uint64_t offset)
+{
+	for (size_t i = 0; i < fn->refs.count; i++) {
+		const struct kc_arm64_ref *ref = &fn->refs.refs[i];
+		if ((ref->flags & KC_ARM64_REF_ANCHORED) && ref->base == base &&
+		    ref->target == base + offset)
+			return true;
+	}
+	return false;
+}
 
 struct count_ctx {
 	size_t count;
@@ -495,16 +644,16 @@ static bool visit_swapper(void *arg, uint64_t hit)
 static struct kc_error *route_init_task(struct kc_session *session, uint64_t *addr,
 					struct kc_datasym_verdict *verdict, char *how, size_t len)
 {
-	uint64_t start, end;
 	struct task_scan scan = {.session = session};
-	struct kc_error *err = kc_datasym_data_range(session, &start, &end);
+	size_t count = 0;
+	struct kc_error *err = member_offset(session, "struct task_struct", "comm",
+					     &scan.comm_offset);
 	if (!err)
-		err = member_offset(session, "struct task_struct", "comm", &scan.comm_offset);
-	if (!err)
-		err = image_search(session, start, end, "swapper/0", 10, 1,
-				   visit_swapper, &scan);
+		err = image_strings(session, STRING_SWAPPER, visit_swapper, &scan, &count);
 	if (err)
 		return kc_error_prefix(err, "image data scan");
+	if (count > MAX_STRING_HITS)
+		return reject("image data scan: %zu copies of \"swapper/0\"", count);
 	if (scan.nr_found == 0)
 		return reject("image data scan: no task_struct named swapper/0 with pid 0");
 	if (scan.nr_found > 1)
@@ -961,6 +1110,10 @@ static struct kc_error *check_avenrun(struct kc_session *session,
 {
 	uint64_t load[3];
 	struct kc_error *err = allow_sizes(probe, SIZE_8 | SIZE_16, "unsigned long[3]");
+	/* The code that uses avenrun reads or writes all three (loadavg.c). */
+	if (!err && probe->fn && (!accessed_at(probe->fn, probe->addr, 8) ||
+				  !accessed_at(probe->fn, probe->addr, 16)))
+		err = reject("the code does not use avenrun[1] and avenrun[2] through it");
 	for (int i = 0; i < 3 && !err; i++)
 		err = kc_kernel_read_u64(session, probe->addr + 8u * (unsigned)i, &load[i]);
 	if (err)
@@ -1021,6 +1174,50 @@ static struct kc_error *managed_pages(struct kc_session *session, uint64_t *page
 		err = node_managed_pages(session, node_pgdat, pages);
 	}
 	return err;
+}
+
+/* node_data[]: struct pglist_data pointers, entry N the node with node_id N. */
+static struct kc_error *check_node_data(struct kc_session *session,
+					const struct kc_datasym_probe *probe,
+					struct kc_datasym_verdict *verdict)
+{
+	struct kc_error *err = allow_sizes(probe, SIZE_8, "an array of pointers");
+	if (err)
+		return err;
+	unsigned nodes = 0, highest = 0;
+	for (unsigned node = 0; node < 1024; node++) {
+		uint64_t pgdat, id;
+		err = kc_kernel_read_u64(session, probe->addr + 8ull * node, &pgdat);
+		if (err) {
+			if (node == 0)
+				return err;
+			kc_error_destroy(err);
+			break;
+		}
+		if (!pgdat) {
+			if (node == 0)
+				return reject("node 0 has no pglist_data");
+			continue;
+		}
+		err = kc_kernel_read_member(session, pgdat, "struct pglist_data", "node_id", &id);
+		if (err) {
+			if (node == 0)
+				return kc_error_prefix(err, "node 0");
+			kc_error_destroy(err);
+			break; /* past the array: something that is no pglist_data pointer */
+		}
+		if (id != node) {
+			if (node == 0)
+				return reject("entry 0 points to node_id %llu", (unsigned long long)id);
+			break;
+		}
+		nodes++;
+		highest = node;
+	}
+	snprintf(verdict->detail, sizeof(verdict->detail),
+		 "%u node%s whose pglist_data has node_id N at entry N (up to %u)", nodes,
+		 nodes == 1 ? "" : "s", highest);
+	return NULL;
 }
 
 static struct kc_error *check_totalram(struct kc_session *session,
@@ -1237,10 +1434,10 @@ static struct kc_error *route_task_state_array(struct kc_session *session, uint6
 {
 	uint64_t start, end;
 	struct string_hits strings = {0};
+	size_t count = 0;
 	struct kc_error *err = kc_datasym_data_range(session, &start, &end);
 	if (!err)
-		err = image_search(session, start, end, "R (running)", 12, 1, visit_string,
-				   &strings);
+		err = image_strings(session, STRING_RUNNING, visit_string, &strings, &count);
 	if (err)
 		return kc_error_prefix(err, "image data scan");
 	struct pointer_scan scan = {.session = session, .check = check_task_state_array};
@@ -1248,7 +1445,8 @@ static struct kc_error *route_task_state_array(struct kc_session *session, uint6
 		uint8_t le[8];
 		for (int b = 0; b < 8; b++)
 			le[b] = (uint8_t)(strings.addr[i] >> (8 * b));
-		err = image_search(session, start, end, le, 8, 8, visit_checked, &scan);
+		/* The array and its strings are both in .rodata (fs/proc/array.c). */
+		err = rodata_search(session, start, end, le, 8, 8, visit_checked, &scan);
 		if (err)
 			return kc_error_prefix(err, "image data scan");
 	}
@@ -1464,13 +1662,9 @@ static struct kc_error *check_stop_btf(struct kc_session *session,
 static struct kc_error *route_start_btf(struct kc_session *session, uint64_t *addr,
 					struct kc_datasym_verdict *verdict, char *how, size_t len)
 {
-	uint64_t start, end;
-	static const uint8_t magic[] = {0x9f, 0xeb, 0x01, 0x00, 0x18, 0x00, 0x00, 0x00};
 	struct pointer_scan scan = {.session = session, .check = check_start_btf};
-	struct kc_error *err = kc_datasym_data_range(session, &start, &end);
-	if (!err)
-		err = image_search(session, start, end, magic, sizeof(magic), 4,
-				   visit_checked, &scan);
+	size_t count = 0;
+	struct kc_error *err = image_strings(session, STRING_BTF, visit_checked, &scan, &count);
 	if (err)
 		return kc_error_prefix(err, "image data scan");
 	if (scan.nr_found != 1)
@@ -1519,12 +1713,10 @@ static struct kc_error *check_linux_banner(struct kc_session *session,
 static struct kc_error *route_linux_banner(struct kc_session *session, uint64_t *addr,
 					   struct kc_datasym_verdict *verdict, char *how, size_t len)
 {
-	uint64_t start, end;
 	struct pointer_scan scan = {.session = session, .check = check_linux_banner};
-	struct kc_error *err = kc_datasym_data_range(session, &start, &end);
-	if (!err)
-		err = image_search(session, start, end, "Linux version ", 14, 1,
-				   visit_checked, &scan);
+	size_t count = 0;
+	struct kc_error *err = image_strings(session, STRING_BANNER, visit_checked, &scan,
+					     &count);
 	if (err)
 		return kc_error_prefix(err, "image data scan");
 	if (scan.nr_found != 1)
@@ -1566,6 +1758,8 @@ static const char *const fns_tk_core[] = {
 static const char *const fns_jiffies[] = {
 	"schedule_timeout", "__round_jiffies_up_relative", "do_timer", NULL};
 static const char *const fns_avenrun[] = {"get_avenrun", "calc_global_load", NULL};
+/* NODE_DATA(nid) on NUMA kernels (mm/mmzone.c). */
+static const char *const fns_node_data[] = {"first_online_pgdat", "next_online_pgdat", NULL};
 static const char *const fns_totalram[] = {
 	"si_meminfo", "adjust_managed_page_count", "vm_commit_limit", NULL};
 static const char *const fns_tainted_mask[] = {"get_taint", "test_taint", "add_taint", NULL};
@@ -1586,33 +1780,34 @@ static const char *const fns_btf_modules[] = {"btf_try_get_module", "btf_module_
 static const char *const fns_btf[] = {"btf_parse_vmlinux", NULL};
 
 static const struct kc_datasym_spec specs[] = {
-	{"_text", NULL, NULL, NULL, route_text},
-	{"_end", NULL, NULL, NULL, route_end},
-	{"init_task", NULL, fns_init_task, check_init_task, route_init_task},
-	{"__per_cpu_offset", NULL, fns_per_cpu_offset, check_per_cpu_offset, NULL},
-	{"runqueues", NULL, fns_runqueues, check_runqueues, NULL},
-	{"nr_cpu_ids", NULL, fns_nr_cpu_ids, check_nr_cpu_ids, NULL},
-	{"__cpu_possible_mask", NULL, fns_possible_mask, check_possible_mask, NULL},
-	{"__cpu_online_mask", NULL, fns_online_mask, check_online_mask, NULL},
-	{"modules", NULL, fns_modules, check_modules, NULL},
-	{"panic_cpu", NULL, fns_panic_cpu, check_panic_cpu, NULL},
-	{"crash_notes", NULL, fns_crash_notes, check_crash_notes, NULL},
-	{"tk_core", NULL, fns_tk_core, check_tk_core, NULL},
-	{"jiffies_64", NULL, fns_jiffies, check_jiffies, NULL},
-	{"jiffies", "jiffies_64", NULL, NULL, NULL},
-	{"avenrun", NULL, fns_avenrun, check_avenrun, NULL},
-	{"_totalram_pages", NULL, fns_totalram, check_totalram, NULL},
-	{"tainted_mask", NULL, fns_tainted_mask, check_tainted_mask, NULL},
-	{"taint_flags", NULL, fns_taint_flags, check_taint_flags, NULL},
-	{"pid_max", NULL, fns_pid_max, check_pid_max, NULL},
+	{"_text", NULL, NULL, NULL, route_text, false},
+	{"_end", NULL, NULL, NULL, route_end, false},
+	{"init_task", NULL, fns_init_task, check_init_task, route_init_task, false},
+	{"__per_cpu_offset", NULL, fns_per_cpu_offset, check_per_cpu_offset, NULL, false},
+	{"runqueues", NULL, fns_runqueues, check_runqueues, NULL, false},
+	{"nr_cpu_ids", NULL, fns_nr_cpu_ids, check_nr_cpu_ids, NULL, false},
+	{"__cpu_possible_mask", NULL, fns_possible_mask, check_possible_mask, NULL, false},
+	{"__cpu_online_mask", NULL, fns_online_mask, check_online_mask, NULL, false},
+	{"modules", NULL, fns_modules, check_modules, NULL, false},
+	{"panic_cpu", NULL, fns_panic_cpu, check_panic_cpu, NULL, false},
+	{"crash_notes", NULL, fns_crash_notes, check_crash_notes, NULL, false},
+	{"tk_core", NULL, fns_tk_core, check_tk_core, NULL, false},
+	{"jiffies_64", NULL, fns_jiffies, check_jiffies, NULL, false},
+	{"jiffies", "jiffies_64", NULL, NULL, NULL, false},
+	{"avenrun", NULL, fns_avenrun, check_avenrun, NULL, false},
+	{"node_data", NULL, fns_node_data, check_node_data, NULL, false},
+	{"_totalram_pages", NULL, fns_totalram, check_totalram, NULL, false},
+	{"tainted_mask", NULL, fns_tainted_mask, check_tainted_mask, NULL, false},
+	{"taint_flags", NULL, fns_taint_flags, check_taint_flags, NULL, false},
+	{"pid_max", NULL, fns_pid_max, check_pid_max, NULL, false},
 	{"task_state_array", NULL, fns_task_state_array, check_task_state_array,
-	 route_task_state_array},
-	{"irq_stack_ptr", NULL, fns_irq_stack_ptr, check_irq_stack_ptr, NULL},
-	{"overflow_stack", NULL, fns_overflow_stack, check_overflow_stack, NULL},
-	{"btf_modules", NULL, fns_btf_modules, check_btf_modules, NULL},
-	{"__start_BTF", NULL, fns_btf, check_start_btf, route_start_btf},
-	{"__stop_BTF", NULL, fns_btf, check_stop_btf, NULL},
-	{"linux_banner", NULL, NULL, NULL, route_linux_banner},
+	 route_task_state_array, false},
+	{"irq_stack_ptr", NULL, fns_irq_stack_ptr, check_irq_stack_ptr, NULL, false},
+	{"overflow_stack", NULL, fns_overflow_stack, check_overflow_stack, NULL, false},
+	{"btf_modules", NULL, fns_btf_modules, check_btf_modules, NULL, false},
+	{"__start_BTF", NULL, fns_btf, check_start_btf, route_start_btf, true},
+	{"__stop_BTF", NULL, fns_btf, check_stop_btf, NULL, true},
+	{"linux_banner", NULL, NULL, NULL, route_linux_banner, false},
 };
 
 const struct kc_datasym_spec *kc_datasym_specs(size_t *count)
@@ -1624,7 +1819,8 @@ const struct kc_datasym_spec *kc_datasym_specs(size_t *count)
 const char *const kc_datasym_names[] = {
 	"_text", "_end", "init_task", "__per_cpu_offset", "runqueues", "nr_cpu_ids",
 	"__cpu_possible_mask", "__cpu_online_mask", "modules", "panic_cpu",
-	"crash_notes", "tk_core", "jiffies_64", "jiffies", "avenrun", "_totalram_pages",
+	"crash_notes", "tk_core", "jiffies_64", "jiffies", "avenrun", "node_data",
+	"_totalram_pages",
 	"tainted_mask", "taint_flags", "pid_max", "task_state_array", "irq_stack_ptr",
 	"overflow_stack", "btf_modules", "__start_BTF", "__stop_BTF", "linux_banner",
 };

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arm64/datarefs.h"
 #include "error.h"
 #include "session.h"
 
@@ -31,12 +32,20 @@ struct kc_datasym_candidate {
 	uint64_t table;    /* KC_ARM64_REF_PERCPU_INDEXED: the offsets table */
 };
 
-/* One function's candidates. */
+/* A candidate read out of the GOT slot the code loaded (kinds has LOAD). */
+#define KC_DATASYM_FROM_GOT (1u << 31)
+
+/* One function's candidates, and every use the scanner reported. */
 struct kc_datasym_function {
 	char *name;
 	uint64_t start;
 	struct kc_datasym_candidate *cands;
 	size_t nr_cands;
+	struct kc_arm64_refs refs;
+	/* The addresses its 8-byte loads read, for through_got symbols. */
+	struct kc_datasym_candidate *got;
+	size_t nr_got;
+	bool got_read;
 	struct kc_error *error; /* why it could not be read */
 };
 
@@ -63,7 +72,19 @@ struct kc_datasym_spec {
 	const char *const *functions;  /* NULL-terminated; NULL: no code route */
 	kc_datasym_check_fn check;
 	kc_datasym_route_fn route;     /* NULL: none */
+	/*
+	 * Declared __weak (__start_BTF, __stop_BTF): a PIE kernel loads its
+	 * address from a GOT slot, so the 8 bytes an 8-byte load reads are a
+	 * candidate too.
+	 */
+	bool through_got;
 };
+
+/* What the image scans found, kept for the session (datasym_kernel.c). */
+struct kc_datasym_image;
+void kc_datasym_image_free(struct kc_datasym_image *image);
+/* The session's slot for it (datasyms.c); NULL when memory runs out. */
+struct kc_datasym_image **kc_datasyms_image(struct kc_session *session);
 
 /* Every symbol known, in kc_datasym_names' order. */
 const struct kc_datasym_spec *kc_datasym_specs(size_t *count);

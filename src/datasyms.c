@@ -33,6 +33,7 @@ struct kc_datasyms {
 	struct kc_arm64_decoder *decoder;
 	struct kc_datasym_function **scans; /* each its own allocation: others point to them */
 	size_t nr_scans;
+	struct kc_datasym_image *image;
 };
 
 static double now_seconds(void)
@@ -81,6 +82,15 @@ static struct kc_error *state_of(struct kc_session *session,
 	return NULL;
 }
 
+struct kc_datasym_image **kc_datasyms_image(struct kc_session *session)
+{
+	struct kc_datasyms *state;
+	struct kc_error *err = state_of(session, &state);
+	if (err)
+		return NULL;
+	return &state->image;
+}
+
 void kc_datasyms_destroy(struct kc_session *session)
 {
 	struct kc_datasyms *state = session->datasyms;
@@ -96,10 +106,13 @@ void kc_datasyms_destroy(struct kc_session *session)
 	for (size_t i = 0; i < state->nr_scans; i++) {
 		free(state->scans[i]->name);
 		free(state->scans[i]->cands);
+		kc_arm64_refs_free(&state->scans[i]->refs);
+		free(state->scans[i]->got);
 		kc_error_destroy(state->scans[i]->error);
 		free(state->scans[i]);
 	}
 	free(state->scans);
+	kc_datasym_image_free(state->image);
 	kc_arm64_decoder_close(state->decoder);
 	free(state);
 	session->datasyms = NULL;
@@ -192,7 +205,7 @@ static struct kc_error *scan_function(struct kc_session *session,
 		for (size_t i = 0; !err && i < refs.count; i++)
 			merge_ref(scan, &refs.refs[i]);
 	}
-	kc_arm64_refs_free(&refs);
+	scan->refs = refs;
 	return err;
 }
 
@@ -230,10 +243,55 @@ static struct kc_error *function_scan(struct kc_session *session,
 	return NULL;
 }
 
+/*
+ * The values of FN's 8-byte loads from the image's data that point back
+ * into it: GOT slots of __weak symbols (and any pointer variable, which
+ * the symbol's check then rejects).
+ */
+static struct kc_error *read_got(struct kc_session *session, struct kc_datasym_function *fn,
+				 uint64_t data_start, uint64_t data_end)
+{
+	if (fn->got_read)
+		return NULL;
+	fn->got_read = true;
+	/* arm64's vmlinux.lds.S puts .got in the text segment, before _etext. */
+	uint64_t stext;
+	struct kc_error *text_err = kc_session_symbol(session, "_stext", &stext);
+	if (text_err) {
+		kc_error_destroy(text_err);
+		stext = data_start;
+	}
+	for (size_t i = 0; i < fn->nr_cands; i++) {
+		const struct kc_datasym_candidate *slot = &fn->cands[i];
+		uint64_t value;
+		if (!(slot->kinds & (1u << KC_ARM64_REF_LOAD)) || slot->sizes != (1u << 3) ||
+		    slot->target < stext || slot->target >= data_end)
+			continue;
+		struct kc_error *err = kc_kernel_read_u64(session, slot->target, &value);
+		if (err) {
+			kc_error_destroy(err);
+			continue;
+		}
+		if (value < data_start || value >= data_end)
+			continue;
+		struct kc_datasym_candidate *grown = realloc(fn->got, (fn->nr_got + 1) * sizeof(*grown));
+		if (!grown)
+			return &kc_error_nomem;
+		fn->got = grown;
+		fn->got[fn->nr_got++] = (struct kc_datasym_candidate){
+			.target = value, .insn = slot->insn, .kinds = 1u << KC_ARM64_REF_LOAD,
+			.flags = KC_DATASYM_FROM_GOT,
+		};
+	}
+	return NULL;
+}
+
 /* ---- deriving one symbol ---- */
 
 static const char *kind_name(const struct kc_datasym_candidate *c)
 {
+	if (c->flags & KC_DATASYM_FROM_GOT)
+		return "adrp/ldr of its GOT slot";
 	bool anchored = c->flags & KC_ARM64_REF_ANCHORED;
 	if (c->kinds & (1u << KC_ARM64_REF_ADDR))
 		return anchored ? "adrp/add, then add from a section anchor" : "adrp/add";
@@ -338,8 +396,15 @@ static struct kc_error *derive_from_code(struct kc_session *session,
 		size_t slot = a.nr_passed_fns;
 		if (slot < sizeof(a.passed) / sizeof(a.passed[0]))
 			a.passed[slot].fn = fn;
-		for (size_t i = 0; i < fn->nr_cands; i++) {
-			const struct kc_datasym_candidate *cand = &fn->cands[i];
+		if (spec->through_got) {
+			err = read_got(session, (struct kc_datasym_function *)fn, data_start,
+				       data_end);
+			if (err)
+				goto out;
+		}
+		for (size_t i = 0; i < fn->nr_cands + (spec->through_got ? fn->nr_got : 0); i++) {
+			const struct kc_datasym_candidate *cand =
+				i < fn->nr_cands ? &fn->cands[i] : &fn->got[i - fn->nr_cands];
 			if (cand->target < data_start || cand->target >= data_end)
 				continue;
 			a.nr_candidates++;

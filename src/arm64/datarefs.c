@@ -205,6 +205,7 @@ static struct kc_error *memory_access(struct scan *s, const cs_insn *insn,
 		if (err)
 			return err;
 		ref_at(s, index)->flags |= KC_ARM64_REF_ANCHORED;
+		ref_at(s, index)->base = base.value;
 		if (dest >= 0 && size == 8)
 			*set = (struct pending){dest, REG_LOADED, 0, index};
 		/* Pre-indexed ([x20, #48]!): the base now holds that address. */
@@ -277,8 +278,10 @@ static struct kc_error *step(struct scan *s, csh handle, const cs_insn *insn)
 				uint64_t target = src.value + (uint64_t)op[2].imm;
 				err = add_ref(s, target, insn->address, KC_ARM64_REF_ADDR,
 					      0, &index);
-				if (!err && src.kind == REG_ADDR)
+				if (!err && src.kind == REG_ADDR) {
 					ref_at(s, index)->flags |= KC_ARM64_REF_ANCHORED;
+					ref_at(s, index)->base = src.value;
+				}
 				set = (struct pending){kc_arm64_gpr(op[0].reg), REG_ADDR,
 						       target, index};
 			}

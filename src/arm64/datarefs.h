@@ -64,6 +64,7 @@ struct kc_arm64_ref {
 	unsigned sizes;       /* bit N set: an access of 2^N bytes (loads, stores) */
 	unsigned flags;       /* KC_ARM64_REF_* */
 	uint64_t table;       /* PERCPU_INDEXED: the table whose entry was added */
+	uint64_t base;        /* ANCHORED: the address it is an offset from */
 };
 
 struct kc_arm64_refs {
