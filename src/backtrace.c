@@ -248,16 +248,15 @@ static void add_cpu_stacks(struct kc_session *session, unsigned cpu,
 			bt->stacks[bt->nr_stacks++] =
 				(struct kc_arm64_stack){pointers[i].kind, base, base + size};
 	}
-	const struct kc_symbol *overflow =
-		session->symtab ? kc_symtab_lookup(session->symtab, "overflow_stack") : NULL;
-	uint64_t addr;
-	if (overflow && overflow->size && bt->nr_stacks < KC_BT_MAX_STACKS &&
-	    session->mmu &&
-	    !kc_kernel_percpu(session,
-			      overflow->addr + session->mmu->layout.kaslr_offset.value,
-			      cpu, &addr))
+	uint64_t overflow, overflow_size, addr;
+	struct kc_error *err = kc_kernel_symbol_sized(session, "overflow_stack", &overflow,
+						      &overflow_size);
+	if (!err && overflow_size && bt->nr_stacks < KC_BT_MAX_STACKS)
+		err = kc_kernel_percpu(session, overflow, cpu, &addr);
+	if (!err && overflow_size && bt->nr_stacks < KC_BT_MAX_STACKS)
 		bt->stacks[bt->nr_stacks++] = (struct kc_arm64_stack){
-			KC_ARM64_STACK_OVERFLOW, addr, addr + overflow->size};
+			KC_ARM64_STACK_OVERFLOW, addr, addr + overflow_size};
+	kc_error_destroy(err);
 }
 
 static struct kc_error *unwind_layout(struct kc_session *session,

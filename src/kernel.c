@@ -7,6 +7,7 @@
 #include "arm64/mmu.h"
 #include "btf.h"
 #include "dumpbtf.h"
+#include "datasyms.h"
 #include "modules.h"
 #include "vmcore/file.h"
 
@@ -502,6 +503,25 @@ struct kc_error *kc_kernel_symbol(struct kc_session *session, const char *name,
 	return kc_session_symbol(session, name, addr);
 }
 
+struct kc_error *kc_kernel_symbol_sized(struct kc_session *session,
+					const char *name, uint64_t *addr,
+					uint64_t *size)
+{
+	struct kc_error *err = kc_session_symbol(session, name, addr);
+	if (err)
+		return err;
+	const struct kc_symbol *sym = session->symtab ?
+		kc_symtab_lookup(session->symtab, name) : NULL;
+	const struct kc_datasym *found;
+	*size = 0;
+	if (sym) {
+		*size = sym->size;
+	} else if (kc_datasym_known(name) && !kc_datasym_find(session, name, &found)) {
+		*size = found->size;
+	}
+	return NULL;
+}
+
 struct kc_error *kc_kernel_percpu(struct kc_session *session, uint64_t var,
 				  unsigned cpu, uint64_t *addr)
 {
@@ -519,14 +539,15 @@ struct kc_error *kc_kernel_percpu(struct kc_session *session, uint64_t var,
 
 /*
  * NR_CPUS: the length of __per_cpu_offset[NR_CPUS] (include/asm-generic/
- * percpu.h, v6.1), from the vmlinux symbol's size; 65536 when unknown.
+ * percpu.h, v6.1), from the symbol's size; 65536 when unknown.
  */
 static uint32_t config_nr_cpus(struct kc_session *session)
 {
-	const struct kc_symbol *sym = session->symtab ?
-		kc_symtab_lookup(session->symtab, "__per_cpu_offset") : NULL;
-	if (sym && sym->size >= 8 && sym->size / 8 <= 65536)
-		return (uint32_t)(sym->size / 8);
+	uint64_t addr, size;
+	struct kc_error *err = kc_kernel_symbol_sized(session, "__per_cpu_offset", &addr, &size);
+	kc_error_destroy(err);
+	if (!err && size >= 8 && size / 8 <= 65536)
+		return (uint32_t)(size / 8);
 	return 65536;
 }
 

@@ -100,6 +100,14 @@ struct kc_error *kc_kernel_read_string(struct kc_session *session,
 /* The address of a kernel symbol (vmlinux + KASLR, or VMCOREINFO). */
 struct kc_error *kc_kernel_symbol(struct kc_session *session, const char *name,
 				  uint64_t *addr);
+/*
+ * A kernel symbol's address and its size in bytes: the symbol table's
+ * st_size, else what finding a data symbol measured (datasyms.h); 0 when
+ * no source knows the size.
+ */
+struct kc_error *kc_kernel_symbol_sized(struct kc_session *session,
+					const char *name, uint64_t *addr,
+					uint64_t *size);
 /* A per-CPU variable's address on CPU: VAR + __per_cpu_offset[CPU]. */
 struct kc_error *kc_kernel_percpu(struct kc_session *session, uint64_t var,
 				  unsigned cpu, uint64_t *addr);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmds/command.h"
+#include "datasyms.h"
 #include "kernel.h"
 #include "modules.h"
 #include "tasks.h"
@@ -186,6 +187,8 @@ struct kc_error *kc_session_open(const struct kc_session_options *opts,
 			goto fail;
 		}
 		err = kc_symtab_load(opts->vmlinux_path, &session->symtab);
+		if (!err && opts->kallsyms_like_symbols)
+			err = kc_symtab_keep_kallsyms_like(session->symtab);
 		if (err)
 			goto fail;
 	}
@@ -244,6 +247,7 @@ void kc_session_destroy(struct kc_session *session)
 		return;
 	kc_modules_destroy(session);
 	kc_tasks_destroy(session);
+	kc_datasyms_destroy(session);
 	kc_kernel_state_destroy(session);
 	kc_arm64_mmu_destroy(session->mmu);
 	kc_error_destroy(session->mmu_error);
@@ -295,6 +299,13 @@ struct kc_error *kc_session_symbol(struct kc_session *session, const char *name,
 	if (sym && !session->mmu)
 		return kc_error_create(KC_ERR_LOOKUP,
 				       "symbol %s: the KASLR offset is unknown", name);
+	if (!sym && kc_datasym_known(name)) {
+		const struct kc_datasym *found;
+		struct kc_error *err = kc_datasym_find(session, name, &found);
+		if (!err)
+			*addr = found->addr;
+		return err;
+	}
 	return kc_error_create(KC_ERR_LOOKUP, "symbol not found: %s", name);
 }
 

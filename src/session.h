@@ -17,6 +17,7 @@
 #include "vmcore/dump.h"
 #include "vmcoreinfo.h"
 
+struct kc_datasyms;
 struct kc_dwarf;
 struct kc_types;
 struct kc_kernel_state;
@@ -59,6 +60,8 @@ struct kc_session {
 	uint64_t context_task;             /* 0: the panic task */
 	/* gdb's value history number ("$1 = "), one history per session as crash has. */
 	unsigned value_history;
+	/* Data symbols the symbol source lacks, found on first use (datasyms.h). */
+	struct kc_datasyms *datasyms;
 	/* Non-fatal messages produced while opening, for the front end. */
 	char **open_warnings;
 	size_t nr_open_warnings;
@@ -81,6 +84,12 @@ struct kc_session_options {
 	bool no_debuginfod;
 	int (*download_progress)(void *arg, const struct kc_debuginfo_progress *progress);
 	void *download_progress_arg;
+	/*
+	 * Keep only the vmlinux symbols a kernel without CONFIG_KALLSYMS_ALL
+	 * lists in kallsyms (functions, no sizes): for tests of the paths
+	 * that find data symbols in the dump (datasyms.h).
+	 */
+	bool kallsyms_like_symbols;
 };
 
 struct kc_error *kc_session_open(const struct kc_session_options *opts,
@@ -103,7 +112,8 @@ struct kc_error *kc_session_mmu(struct kc_session *session,
 
 /*
  * The run-time address of kernel symbol NAME: the vmlinux symbol plus the
- * KASLR offset, else VMCOREINFO's SYMBOL(NAME).
+ * KASLR offset, else VMCOREINFO's SYMBOL(NAME), else, for the data symbols
+ * datasyms.h knows, the address it finds in the dump.
  */
 struct kc_error *kc_session_symbol(struct kc_session *session, const char *name,
 				   uint64_t *addr);

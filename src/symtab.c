@@ -375,3 +375,42 @@ struct kc_error *kc_symtab_read_string(const struct kc_symtab *symtab,
 			       "%s: no section holds the contents of 0x%llx",
 			       symtab->path, (unsigned long long)addr);
 }
+
+struct kc_error *kc_symtab_keep_kallsyms_like(struct kc_symtab *symtab)
+{
+	const struct kc_symbol *stext = kc_symtab_lookup(symtab, "_stext");
+	const struct kc_symbol *etext = kc_symtab_lookup(symtab, "_etext");
+	const struct kc_symbol *sinit = kc_symtab_lookup(symtab, "_sinittext");
+	const struct kc_symbol *einit = kc_symtab_lookup(symtab, "_einittext");
+	if (!stext || !etext)
+		return kc_error_create(KC_ERR_FORMAT,
+				       "%s: no _stext/_etext to tell text from data",
+				       symtab->path);
+	/* Addresses first: the loop below overwrites the array they point into. */
+	uint64_t text_start = stext->addr, text_end = etext->addr;
+	bool has_init = sinit && einit;
+	uint64_t init_start = has_init ? sinit->addr : 0;
+	uint64_t init_end = has_init ? einit->addr : 0;
+	size_t kept = 0;
+	for (size_t i = 0; i < symtab->nr_symbols; i++) {
+		struct kc_symbol sym = symtab->by_addr[i];
+		bool text = (sym.addr >= text_start && sym.addr <= text_end) ||
+			    (has_init && sym.addr >= init_start && sym.addr <= init_end);
+		/*
+		 * scripts/kallsyms.c (v5.10, v6.1) drops other symbols at
+		 * _etext and _einittext: they may move between its passes.
+		 */
+		if ((sym.addr == text_end && strcmp(sym.name, "_etext") != 0) ||
+		    (has_init && sym.addr == init_end && strcmp(sym.name, "_einittext") != 0))
+			text = false;
+		if (!text)
+			continue;
+		sym.size = 0; /* kallsyms has no sizes */
+		symtab->by_addr[kept++] = sym;
+	}
+	symtab->nr_symbols = kept;
+	free(symtab->name_hash);
+	symtab->name_hash = NULL;
+	symtab->hash_size = 0;
+	return build_name_hash(symtab);
+}

@@ -52,6 +52,14 @@ const struct kc_symbol *kc_symtab_lookup_addr(const struct kc_symtab *symtab,
  */
 struct kc_error *kc_symtab_read_string(const struct kc_symtab *symtab,
 				       uint64_t addr, char *buf, size_t len);
+/*
+ * Drop what /proc/kallsyms of a kernel built without CONFIG_KALLSYMS_ALL
+ * would not list (scripts/kallsyms.c): every symbol outside [_stext,
+ * _etext] and [_sinittext, _einittext], and every size. For testing the
+ * paths that work without data symbols (datasyms.h) on a full vmlinux.
+ */
+struct kc_error *kc_symtab_keep_kallsyms_like(struct kc_symtab *symtab);
+
 /* The build id as lowercase hex into BUF (at least 129 bytes); "" if none. */
 void kc_symtab_build_id_hex(const struct kc_symtab *symtab, char *buf);
 

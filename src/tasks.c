@@ -153,10 +153,12 @@ static void default_states(struct task_states *s)
 static struct kc_error *task_state_array_length(struct kc_session *session,
 						uint64_t *length)
 {
-	const struct kc_symbol *sym = session->symtab ?
-		kc_symtab_lookup(session->symtab, "task_state_array") : NULL;
-	if (sym && sym->size && sym->size % 8 == 0) {
-		*length = sym->size / 8;
+	uint64_t addr, size;
+	struct kc_error *sym_err = kc_kernel_symbol_sized(session, "task_state_array",
+							  &addr, &size);
+	kc_error_destroy(sym_err);
+	if (!sym_err && size && size % 8 == 0) {
+		*length = size / 8;
 		return NULL;
 	}
 	struct kc_variable var;

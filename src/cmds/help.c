@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include "../datasyms.h"
+#include "../symtab.h"
+
 static void print_indented(FILE *out, const char *text)
 {
 	while (*text) {
@@ -80,6 +83,55 @@ static struct kc_error *print_dump_header(struct kc_session *session, FILE *out)
 	return NULL;
 }
 
+/*
+ * help -k: the kernel data symbols the commands need and where each
+ * address comes from: the symbol table, VMCOREINFO, or found in the dump
+ * (datasyms.h: the code that uses it, and the check it passed).
+ */
+static struct kc_error *print_data_symbols(struct kc_session *session, FILE *out)
+{
+	if (!session->dump)
+		return kc_error_create(KC_ERR_INVALID_ARG, "-k needs a dump file");
+	fprintf(out, "%-20s %-16s %8s  %s\n", "SYMBOL", "ADDRESS", "SIZE", "SOURCE");
+	for (size_t i = 0; i < kc_datasym_nr_names; i++) {
+		const char *name = kc_datasym_names[i];
+		const struct kc_symbol *sym = session->symtab ?
+			kc_symtab_lookup(session->symtab, name) : NULL;
+		uint64_t addr;
+		if (sym && !kc_session_symbol(session, name, &addr)) {
+			fprintf(out, "%-20s %016llx %8llu  vmlinux symbol table\n", name,
+				(unsigned long long)addr, (unsigned long long)sym->size);
+			continue;
+		}
+		struct kc_error *err = session->vmcoreinfo ?
+			kc_vmcoreinfo_symbol(session->vmcoreinfo, name, &addr) :
+			kc_error_create(KC_ERR_LOOKUP, "no VMCOREINFO");
+		if (!err) {
+			fprintf(out, "%-20s %016llx %8s  VMCOREINFO SYMBOL(%s)\n", name,
+				(unsigned long long)addr, "-", name);
+			continue;
+		}
+		kc_error_destroy(err);
+		const struct kc_datasym *found;
+		err = kc_datasym_find(session, name, &found);
+		if (err == &kc_error_nomem)
+			return err;
+		if (err) {
+			fprintf(out, "%-20s %-16s %8s  %s\n", name, "(not found)", "-",
+				kc_error_message(err));
+			kc_error_destroy(err);
+			continue;
+		}
+		char size[24] = "-";
+		if (found->size)
+			snprintf(size, sizeof(size), "%llu", (unsigned long long)found->size);
+		fprintf(out, "%-20s %016llx %8s  found in %.1f ms: %s\n", name,
+			(unsigned long long)found->addr, size, found->seconds * 1e3,
+			found->provenance);
+	}
+	return NULL;
+}
+
 static struct kc_error *cmd_help(struct kc_session *session, int argc,
 				 char **argv, FILE *out)
 {
@@ -93,6 +145,12 @@ static struct kc_error *cmd_help(struct kc_session *session, int argc,
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-D") == 0 || strcmp(argv[i], "-n") == 0) {
 			struct kc_error *err = print_dump_header(session, out);
+			if (err)
+				return err;
+			continue;
+		}
+		if (strcmp(argv[i], "-k") == 0) {
+			struct kc_error *err = print_data_symbols(session, out);
 			if (err)
 				return err;
 			continue;
@@ -118,7 +176,7 @@ static struct kc_error *cmd_help(struct kc_session *session, int argc,
 const struct kc_command kc_cmd_help = {
 	.name = "help",
 	.summary = "list commands, describe one, or show the dump header",
-	.usage = "help [COMMAND... | -D | -m]",
+	.usage = "help [COMMAND... | -D | -k | -m]",
 	.help = "Without arguments, lists every command with a one-line summary.\n"
 		"help COMMAND shows its synopsis and description.\n"
 		"help -D (or -n) shows what the dump file says about itself: format,\n"
@@ -126,6 +184,13 @@ const struct kc_command kc_cmd_help = {
 		"header field the format has, warnings found while opening, and the\n"
 		"VMCOREINFO text.\n"
 		"help -m shows the kernel's address-space layout with where every value\n"
-		"came from (the same as mach -l).\n",
+		"came from (the same as mach -l).\n"
+		"help -k shows the kernel data symbols the commands use, with the address\n"
+		"and where it came from: the vmlinux symbol table, VMCOREINFO, or, when\n"
+		"neither has it (kallsyms of a kernel without CONFIG_KALLSYMS_ALL lists\n"
+		"only functions), found in the dump: the kernel functions whose code\n"
+		"addresses it, the check against the kernel's types it passed, and the\n"
+		"kernel-independent search that agreed. A symbol that cannot be found\n"
+		"says why; it is never guessed.\n",
 	.run = cmd_help,
 };

@@ -429,7 +429,7 @@ static void print_json(struct kc_session *session, struct triage *t, FILE *out)
 	fputs(", \"log_tail\": [", out);
 	size_t tail_len = 0;
 	const char *tail = log_tail(t, TRIAGE_LOG_LINES, &tail_len);
-	for (const char *line = tail, *end = tail + tail_len; line && line < end;) {
+	for (const char *line = tail, *end = tail ? tail + tail_len : NULL; line && line < end;) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
 		size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
 		if (line != tail)

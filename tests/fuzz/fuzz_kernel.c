@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "datasyms.h"
 #include "fuzz_common.h"
 #include "modules.h"
 #include "session.h"
@@ -69,10 +70,13 @@ static struct kc_error *overlay_read(struct kc_dump *dump, uint64_t paddr,
 	if (err)
 		return err;
 	uint8_t *out = buf;
-	for (size_t i = 0; i < len; i++) {
-		uint64_t addr = paddr + i;
-		uint64_t xor = overlay_xor(addr / 8);
-		out[i] ^= (uint8_t)(xor >> (addr % 8 * 8));
+	/* One lookup per word: image scans read megabytes. */
+	for (size_t i = 0; i < len;) {
+		uint64_t xor = overlay_xor((paddr + i) / 8);
+		do {
+			out[i] ^= (uint8_t)(xor >> ((paddr + i) % 8 * 8));
+			i++;
+		} while (i < len && (paddr + i) % 8);
 	}
 	return NULL;
 }
@@ -112,6 +116,10 @@ static void open_session(void)
 		.vmlinux_path = vmlinux,
 		.dump_paths = &dump,
 		.nr_dump_paths = 1,
+#ifdef KC_FUZZ_KALLSYMS_LIKE
+		/* fuzz-datasyms: every data symbol is found in the overlaid memory. */
+		.kallsyms_like_symbols = true,
+#endif
 	};
 	struct kc_error *err = kc_session_open(&opts, &session);
 	if (err) {
@@ -170,6 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kc_arm64_mmu_flush_tlb(session->mmu);
 	kc_tasks_destroy(session);
 	kc_modules_destroy(session);
+	kc_datasyms_destroy(session);
 
 	walk_tasks();
 	walk_modules();
@@ -177,5 +186,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	kc_tasks_destroy(session);
 	kc_modules_destroy(session);
+	kc_datasyms_destroy(session);
 	return 0;
 }

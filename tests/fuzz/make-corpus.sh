@@ -10,7 +10,7 @@ BUILD=$(realpath "$1")
 cd "$(dirname "$0")"
 FIX=${KCRASH_FIXTURES:-../../../shared/fixtures}
 C=corpus
-mkdir -p $C/{elf,kdump,flat,codec,vmcoreinfo,pgtable,unwind,kernel,layout}
+mkdir -p $C/{elf,kdump,flat,codec,vmcoreinfo,pgtable,unwind,kernel,layout,datarefs,datasyms}
 rm -f $C/*/seed-*
 
 for f in arm64-6.1-4k48/vmcore.kdump-zstd arm64-6.1-64k52/vmcore.kdump-zlib; do
@@ -67,4 +67,41 @@ cp $C/kdump/seed-arm64-6.1-4k48-kdump-zstd-small-mixed-flat $C/flat/
 for n in 1 2 3 4 8 16 32; do
 	python3 -c "import sys; sys.stdout.buffer.write(b'\0'*8*($n-1) + b'\x40' + b'\0'*7)" > $C/kernel/seed-word$n
 done
+# fuzz-datasyms runs the same walks with data symbols found in the dump.
+mkdir -p $C/datasyms
+cp $C/kernel/seed-* $C/datasyms/
 du -sh $C
+
+# The scanner: real functions' code (the ones datasyms.c reads), each
+# prefixed by its link-time address.
+mkdir -p $C/datarefs
+for fx in arm64-6.1-4k48 arm64-5.10-4k39 arm64-6.1-16k47; do
+	vmlinux="$FIX/$fx/vmlinux"
+	if [ ! -f "$vmlinux" ]; then
+		vmlinux=/tmp/kc-vmlinux-$fx
+		[ -f "$vmlinux" ] || zstd -q -d --long=27 -o "$vmlinux" "$FIX/$fx/vmlinux.zst"
+	fi
+	python3 - "$vmlinux" "$C/datarefs/seed-$fx" nr_context_switches show_state_filter \
+		print_modules panic_bad_stack handle_bad_stack call_on_irq_stack el0_irq \
+		crash_save_cpu ktime_get proc_pid_status <<'PY'
+import struct, sys
+path, prefix, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+d = open(path, 'rb').read()
+shoff, = struct.unpack_from('<Q', d, 0x28)
+shentsize, shnum, shstrndx = struct.unpack_from('<HHH', d, 0x3a)
+secs = [struct.unpack_from('<IIQQQQIIQQ', d, shoff + i * shentsize) for i in range(shnum)]
+symtab = next(s for s in secs if s[1] == 2)
+strtab = secs[symtab[6]]
+for i in range(symtab[5] // 24):
+    name_off, info, other, shndx, value, size = struct.unpack_from('<IBBHQQ', d, symtab[4] + 24 * i)
+    end = d.index(b'\0', strtab[4] + name_off)
+    name = d[strtab[4] + name_off:end].decode()
+    if name not in names or not size or shndx >= len(secs):
+        continue
+    sec = secs[shndx]
+    off = sec[4] + value - sec[3]
+    with open(f'{prefix}-{name}', 'wb') as f:
+        f.write(struct.pack('<Q', value) + d[off:off + size])
+    names.remove(name)
+PY
+done
