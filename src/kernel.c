@@ -8,6 +8,7 @@
 #include "btf.h"
 #include "dumpbtf.h"
 #include "datasyms.h"
+#include "modbtf.h"
 #include "modules.h"
 #include "vmcore/file.h"
 
@@ -163,6 +164,15 @@ struct kc_error *kc_kernel_type(struct kc_session *session, const char *type,
 	/* Not in the vmlinux: maybe in a module's debuginfo (mod -s). */
 	if (err && err->code == KC_ERR_LOOKUP && session->modules) {
 		struct kc_error *module_err = kc_modules_find_type(session, type, ret);
+		if (!module_err) {
+			kc_error_destroy(err);
+			return NULL;
+		}
+		kc_error_destroy(module_err);
+	}
+	/* Or in a module's BTF in the dump. */
+	if (err && err->code == KC_ERR_LOOKUP && kc_types_btf(types)) {
+		struct kc_error *module_err = kc_module_btfs_find_type(session, type, ret);
 		if (!module_err) {
 			kc_error_destroy(err);
 			return NULL;

@@ -8,6 +8,7 @@
 #include "cmds/command.h"
 #include "datasyms.h"
 #include "kernel.h"
+#include "modbtf.h"
 #include "modules.h"
 #include "tasks.h"
 #include "vmcore/file.h"
@@ -246,6 +247,7 @@ void kc_session_destroy(struct kc_session *session)
 	if (!session)
 		return;
 	kc_modules_destroy(session);
+	kc_module_btfs_destroy(session);
 	kc_tasks_destroy(session);
 	kc_datasyms_destroy(session);
 	kc_kernel_state_destroy(session);

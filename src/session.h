@@ -22,6 +22,7 @@ struct kc_dwarf;
 struct kc_types;
 struct kc_kernel_state;
 struct kc_modules;
+struct kc_module_btfs;
 struct kc_task_list;
 
 /* Which type source to prefer when several are there. */
@@ -55,6 +56,9 @@ struct kc_session {
 	struct kc_kernel_state *kernel_state;
 	/* Loaded modules and their symbols, read on first use (modules.h). */
 	struct kc_modules *modules;
+	/* Modules' BTF from the dump, read on first use (modbtf.h). */
+	struct kc_module_btfs *module_btfs;
+	struct kc_error *module_btfs_error;
 	/* The tasks (tasks.h), read on first use, and the current context. */
 	struct kc_task_list *task_list;
 	uint64_t context_task;             /* 0: the panic task */
