@@ -376,6 +376,9 @@ static struct kc_error *make_type(const struct kc_btf *btf, uint32_t id,
 			       id);
 }
 
+/* kc_type.dim of a BTF array known to be "[0]", not "[]" (see members). */
+#define ZERO_LENGTH_ARRAY 1
+
 static const struct btf_type *btf_type_of(const struct kc_type *type)
 {
 	return type_by_id(type->btf.btf, type->btf.id);
@@ -525,7 +528,7 @@ static void btf_array_length(const struct kc_type *array, uint64_t *length,
 	const struct btf_type *t = btf_type_of(array);
 	*length = t && btf_is_array(t) ? btf_array(t)->nelems : 0;
 	/* pahole writes a flexible array member "x[]" with 0 elements. */
-	*complete = *length != 0;
+	*complete = *length != 0 || array->dim == ZERO_LENGTH_ARRAY;
 }
 
 /* ---- members, enumerators, parameters ---------------------------------- */
@@ -563,6 +566,14 @@ static struct kc_error *btf_member_iter_next(struct kc_member_iter *it,
 			member->bit_size = btf_int_bits(mt);
 		}
 	}
+	/*
+	 * pahole writes "x[0]" and "x[]" alike, as 0 elements; but only the
+	 * last member can be a flexible array, so one before it is "[0]".
+	 */
+	const struct btf_type *at = type_by_id(btf, member->type.btf.id);
+	if (at && !member->type.is_void && btf_is_array(at) && !btf_array(at)->nelems &&
+	    i + 1 < btf_vlen(t))
+		member->type.dim = ZERO_LENGTH_ARRAY;
 	member->offset = member->bit_offset / 8;
 	*done = false;
 	return NULL;

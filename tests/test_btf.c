@@ -66,16 +66,20 @@ static char *text_of_declaration(const struct kc_type *type)
 }
 
 /*
- * DWARF's text as BTF can say it: BTF has no bound for "[0]" apart from
- * "[]" (pahole writes both as 0 elements) and flattens "[3][4]" into
- * "[12]". In place.
+ * DWARF's text as BTF can say it: pahole writes "[0]" and "[]" alike, as
+ * 0 elements (kcrash tells them apart except for the last member, which
+ * it prints as "[]"), and flattens "[3][4]" into "[12]". In place.
  */
 static void as_btf_says_it(char *text)
 {
 	char *out = text;
 	for (const char *p = text; *p;) {
 		bool after_name = out > text && (isalnum((unsigned char)out[-1]) || out[-1] == '_');
-		if (after_name && strncmp(p, "[0]", 3) == 0) {
+		const char *next_line = strchr(p, '\n');
+		while (next_line && *next_line && isspace((unsigned char)*next_line))
+			next_line++;
+		bool last_member = next_line && *next_line == '}';
+		if (after_name && last_member && strncmp(p, "[0];", 4) == 0) {
 			memcpy(out, "[]", 2);
 			out += 2;
 			p += 3;
