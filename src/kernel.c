@@ -78,66 +78,70 @@ struct kc_error *kc_session_dwarf(struct kc_session *session,
 			       kc_error_message(session->dwarf_error));
 }
 
-/* BTF from --btf FILE, the vmlinux's .BTF section, or the dump. */
-static struct kc_error *open_btf_types(struct kc_session *session,
-				       struct kc_types **ret)
+/* The reasons the sources tried so far gave, "; "-separated. */
+struct tried {
+	char text[2048];
+	enum kc_error_code code;
+};
+
+static void note_failure(struct tried *tried, struct kc_error *err)
 {
-	struct kc_btf *btf = NULL;
-	struct kc_error *err;
-	if (session->btf_path) {
-		err = kc_btf_open_file(session->btf_path, &btf);
-	} else {
-		err = session->vmlinux_path ?
-			kc_btf_open_file(session->vmlinux_path, &btf) :
-			kc_error_create(KC_ERR_LOOKUP, "no vmlinux");
-		if (err) {
-			struct kc_error *dump_err = kc_dump_btf_open(session, &btf);
-			if (dump_err) {
-				struct kc_error *both = kc_error_create(dump_err->code,
-					"%s; %s", kc_error_message(err),
-					kc_error_message(dump_err));
-				kc_error_destroy(dump_err);
-				kc_error_destroy(err);
-				return both;
-			}
-			kc_error_destroy(err);
-			err = NULL;
-		}
-	}
-	if (err)
-		return err;
-	return kc_types_from_btf(btf, ret);
+	size_t len = strlen(tried->text);
+	snprintf(tried->text + len, sizeof(tried->text) - len, "%s%s",
+		 len ? "; " : "", kc_error_message(err));
+	tried->code = err->code;
+	kc_error_destroy(err);
 }
 
+/*
+ * In order: --btf FILE (when given, the only one); the vmlinux's .BTF
+ * section (BTF is read in milliseconds, where DWARF is indexed in a
+ * second); the vmlinux's DWARF; the dump's own BTF. The preference
+ * leaves out one kind.
+ */
 static struct kc_error *choose_types(struct kc_session *session,
 				     struct kc_types **ret)
 {
-	struct kc_dwarf *dwarf = NULL;
-	struct kc_error *dwarf_err = NULL;
-	if (session->types_preference != KC_TYPES_BTF && !session->btf_path) {
-		dwarf_err = kc_session_dwarf(session, &dwarf);
-		if (!dwarf_err && kc_dwarf_has_debug_info(dwarf))
+	enum kc_types_preference pref = session->types_preference;
+	struct kc_btf *btf = NULL;
+	struct kc_error *err;
+	if (session->btf_path) {
+		if (pref == KC_TYPES_DWARF)
+			return kc_error_create(KC_ERR_INVALID_ARG,
+					       "--btf %s contradicts --types dwarf",
+					       session->btf_path);
+		err = kc_btf_open_file(session->btf_path, &btf);
+		return err ? err : kc_types_from_btf(btf, ret);
+	}
+	struct tried tried = {.text = "", .code = KC_ERR_LOOKUP};
+	if (session->vmlinux_path && pref != KC_TYPES_DWARF) {
+		err = kc_btf_open_file(session->vmlinux_path, &btf);
+		if (!err)
+			return kc_types_from_btf(btf, ret);
+		note_failure(&tried, err);
+	}
+	if (session->vmlinux_path && pref != KC_TYPES_BTF) {
+		struct kc_dwarf *dwarf;
+		err = kc_session_dwarf(session, &dwarf);
+		if (!err && kc_dwarf_has_debug_info(dwarf))
 			return kc_types_from_dwarf(dwarf, false, ret);
-		if (!dwarf_err)
-			dwarf_err = kc_error_create(KC_ERR_UNSUPPORTED,
-						    "%s has no DWARF debug info",
-						    session->vmlinux_path);
-		if (session->types_preference == KC_TYPES_DWARF)
-			return dwarf_err;
+		if (!err)
+			err = kc_error_create(KC_ERR_UNSUPPORTED, "%s has no DWARF debug info",
+					      session->vmlinux_path);
+		note_failure(&tried, err);
 	}
-	struct kc_error *btf_err = open_btf_types(session, ret);
-	if (!btf_err) {
-		kc_error_destroy(dwarf_err);
-		return NULL;
+	if (pref != KC_TYPES_DWARF) {
+		err = kc_dump_btf_open(session, &btf);
+		if (!err)
+			return kc_types_from_btf(btf, ret);
+		note_failure(&tried, err);
 	}
-	if (!dwarf_err)
-		return btf_err;
-	struct kc_error *err = kc_error_create(btf_err->code,
-		"kernel types need the vmlinux's DWARF or BTF: %s; %s",
-		kc_error_message(dwarf_err), kc_error_message(btf_err));
-	kc_error_destroy(dwarf_err);
-	kc_error_destroy(btf_err);
-	return err;
+	if (!session->vmlinux_path && pref == KC_TYPES_DWARF)
+		return kc_error_create(KC_ERR_UNSUPPORTED,
+				       "kernel types from DWARF need the vmlinux (give it on the command line)");
+	return kc_error_create(tried.code,
+			       "kernel types need the vmlinux's DWARF or BTF (in the vmlinux, the dump or --btf FILE): %s",
+			       tried.text);
 }
 
 struct kc_error *kc_session_types(struct kc_session *session,

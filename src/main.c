@@ -42,7 +42,7 @@ static void usage(FILE *out)
 		"  --btf FILE     kernel types from BTF: a raw blob (/sys/kernel/btf/vmlinux)\n"
 		"                 or an ELF file's .BTF section\n"
 		"  --types SRC    where kernel types come from: auto (default: the vmlinux's\n"
-		"                 DWARF, else BTF), dwarf, or btf\n"
+		"                 .BTF, else its DWARF, else the dump's BTF), dwarf, or btf\n"
 		"  --debug-dir DIR  without VMLINUX, look for the dump's vmlinux in DIR\n"
 		"                 (laid out like /usr/lib/debug) first; repeatable\n"
 		"  --no-debuginfod  do not ask debuginfod servers (DEBUGINFOD_URLS)\n"

@@ -27,7 +27,7 @@ struct kc_task_list;
 
 /* Which type source to prefer when several are there. */
 enum kc_types_preference {
-	KC_TYPES_AUTO,  /* DWARF of the vmlinux, else BTF (vmlinux, --btf, dump) */
+	KC_TYPES_AUTO,  /* --btf, the vmlinux's BTF, its DWARF, the dump's BTF */
 	KC_TYPES_DWARF, /* only the vmlinux's DWARF */
 	KC_TYPES_BTF,   /* only BTF: --btf FILE, the vmlinux's .BTF, the dump's */
 };
