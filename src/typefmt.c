@@ -504,6 +504,9 @@ static uint64_t load_le(const uint8_t *p, size_t n)
 
 static int64_t sign_extend(uint64_t v, unsigned bits)
 {
+	/* A zero-width bitfield (C's "int :0", or damaged BTF) holds no bits. */
+	if (bits == 0)
+		return 0;
 	if (bits >= 64)
 		return (int64_t)v;
 	uint64_t sign = (uint64_t)1 << (bits - 1);
