@@ -528,9 +528,11 @@ struct kc_error *kc_kernel_symbol_sized(struct kc_session *session,
 		kc_symtab_lookup(session->symtab, name) : NULL;
 	const struct kc_datasym *found;
 	*size = 0;
-	if (sym) {
+	if (sym && sym->size) {
 		*size = sym->size;
 	} else if (kc_datasym_known(name) && !kc_datasym_find(session, name, &found)) {
+		/* kallsyms and System.map have no sizes: the data symbol
+		 * search works them out where it knows how (datasyms.h). */
 		*size = found->size;
 	}
 	return NULL;

@@ -286,6 +286,23 @@ static void report_vmlinux_search(const struct kc_session *session, bool silent,
 		fprintf(stderr, "vmlinux: %s; opening the dump alone\n", search->summary);
 }
 
+/*
+ * Without a vmlinux named on the command line: one line saying where the
+ * symbols come from (or why there are none).
+ */
+static void report_symbol_source(const struct kc_session *session, bool silent)
+{
+	if (silent || (session->vmlinux_source &&
+		       strcmp(session->vmlinux_source, "command line") == 0))
+		return;
+	if (session->symtab)
+		fprintf(stderr, "symbols: %s, %zu symbols\n", session->symtab->origin,
+			session->symtab->nr_symbols);
+	else if (session->symbols_error)
+		fprintf(stderr, "symbols: none: %s\n",
+			kc_error_message(session->symbols_error));
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = {0};
@@ -322,6 +339,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	report_vmlinux_search(session, cli.silent, &display);
+	report_symbol_source(session, cli.silent);
 	for (size_t i = 0; i < session->dump->nr_warnings; i++)
 		fprintf(stderr, "kcrash: warning: %s\n", session->dump->warnings[i]);
 	for (size_t i = 0; i < session->nr_open_warnings; i++)

@@ -7,6 +7,7 @@
 
 #include "cmds/command.h"
 #include "datasyms.h"
+#include "kallsyms.h"
 #include "kernel.h"
 #include "modbtf.h"
 #include "modules.h"
@@ -168,6 +169,75 @@ static struct kc_error *find_vmlinux(struct kc_session *session,
 	return NULL;
 }
 
+static struct kc_error *read_kernel_memory(void *mmu, uint64_t addr, void *buf,
+					   size_t len)
+{
+	return kc_arm64_read_kvirt(mmu, addr, buf, len);
+}
+
+/*
+ * How far past _stext the kernel image's .rodata, where kallsyms is, can
+ * reach: arm64 kernels are well under it (Debian's 6.12 image is 40 MB).
+ */
+#define KALLSYMS_SCAN_BYTES (128ull << 20)
+
+/*
+ * No vmlinux: the symbols from the dump's own kallsyms tables, where
+ * VMCOREINFO says they are or found by scanning the image from _stext,
+ * checked against VMCOREINFO's SYMBOL(_stext). The MMU is then made again
+ * with the symbols, as it would have been with a vmlinux.
+ */
+static struct kc_error *load_dump_kallsyms(struct kc_session *session,
+					   const struct kc_session_options *opts)
+{
+	if (!session->mmu)
+		return kc_error_create(session->mmu_error ? session->mmu_error->code
+							  : KC_ERR_UNSUPPORTED,
+				       "kallsyms in the dump cannot be read: %s",
+				       session->mmu_error ? kc_error_message(session->mmu_error)
+							  : "no virtual memory");
+	const struct kc_arm64_layout *layout = &session->mmu->layout;
+	uint64_t stext = 0;
+	struct kc_error *err = session->vmcoreinfo ?
+		kc_vmcoreinfo_symbol(session->vmcoreinfo, "_stext", &stext) :
+		kc_error_create(KC_ERR_LOOKUP, "the dump has no VMCOREINFO");
+	if (err)
+		return kc_error_prefix(err, "kallsyms in the dump: no run-time _stext to check it against");
+	if (!layout->kaslr_offset.known)
+		return kc_error_create(KC_ERR_UNSUPPORTED,
+				       "kallsyms in the dump: the KASLR offset is unknown (%s)",
+				       layout->kaslr_offset.source);
+	struct kc_kallsyms_location loc;
+	err = opts->scan_dump_kallsyms || !session->vmcoreinfo ?
+		kc_error_create(KC_ERR_LOOKUP, "not asked") :
+		kc_kallsyms_locate_vmcoreinfo(session->vmcoreinfo, &loc);
+	if (err && err->code == KC_ERR_LOOKUP) {
+		kc_error_destroy(err);
+		err = kc_kallsyms_locate_scan(read_kernel_memory, session->mmu, stext,
+					      stext + KALLSYMS_SCAN_BYTES, &loc);
+	}
+	struct kc_symtab *symtab = NULL;
+	if (!err)
+		err = kc_kallsyms_decode(read_kernel_memory, session->mmu, &loc, stext,
+					 layout->kaslr_offset.value, &symtab);
+	if (!err && opts->kallsyms_like_symbols)
+		err = kc_symtab_keep_kallsyms_like(symtab);
+	if (err) {
+		kc_symtab_destroy(symtab);
+		return err;
+	}
+	struct kc_arm64_mmu *mmu;
+	err = kc_arm64_mmu_create(session->dump, session->vmcoreinfo, symtab, &mmu);
+	if (err) {
+		kc_symtab_destroy(symtab);
+		return kc_error_prefix(err, "kallsyms in the dump");
+	}
+	kc_arm64_mmu_destroy(session->mmu);
+	session->mmu = mmu;
+	session->symtab = symtab;
+	return NULL;
+}
+
 struct kc_error *kc_session_open(const struct kc_session_options *opts,
 				 struct kc_session **ret)
 {
@@ -218,7 +288,9 @@ struct kc_error *kc_session_open(const struct kc_session_options *opts,
 							 session->vmcoreinfo,
 							 session->symtab,
 							 &session->mmu);
-		if (session->symtab) {
+		if (!session->symtab && session->mmu && !opts->no_dump_kallsyms)
+			session->symbols_error = load_dump_kallsyms(session, opts);
+		if (session->vmlinux_path) {
 			err = check_vmlinux(session, session->symtab,
 					    session->vmlinux_path, session->mmu, false);
 			if (err && opts->force)
@@ -254,6 +326,7 @@ void kc_session_destroy(struct kc_session *session)
 	kc_arm64_mmu_destroy(session->mmu);
 	kc_error_destroy(session->mmu_error);
 	kc_symtab_destroy(session->symtab);
+	kc_error_destroy(session->symbols_error);
 	for (size_t i = 0; i < session->nr_open_warnings; i++)
 		free(session->open_warnings[i]);
 	free(session->open_warnings);

@@ -41,7 +41,10 @@ struct kc_session {
 	char *vmlinux_source;
 	/* The search for it when none was given (debuginfo.h), or NULL. */
 	struct kc_debuginfo_result *vmlinux_search;
-	struct kc_symtab *symtab;          /* vmlinux symbols, or NULL */
+	/* Kernel symbols: the vmlinux's, a System.map's or the dump's own
+	 * kallsyms (symtab->origin says which), or NULL, and then why. */
+	struct kc_symtab *symtab;
+	struct kc_error *symbols_error;
 	/* Virtual memory; NULL when it cannot be set up, and mmu_error says why. */
 	struct kc_arm64_mmu *mmu;
 	struct kc_error *mmu_error;
@@ -94,6 +97,11 @@ struct kc_session_options {
 	 * that find data symbols in the dump (datasyms.h).
 	 */
 	bool kallsyms_like_symbols;
+	/* Without a vmlinux: do not read the dump's own kallsyms tables. */
+	bool no_dump_kallsyms;
+	/* Without a vmlinux: do not use VMCOREINFO's kallsyms exports, find
+	 * the tables by scanning the kernel image (for tests of the scan). */
+	bool scan_dump_kallsyms;
 };
 
 struct kc_error *kc_session_open(const struct kc_session_options *opts,

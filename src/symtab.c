@@ -6,6 +6,7 @@
 #include <gelf.h>
 #include <libelf.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -90,7 +91,7 @@ static bool radix_pass(struct addr_key *from, struct addr_key *to, size_t n,
 	return true;
 }
 
-static struct kc_error *sort_by_addr(struct kc_symtab *symtab)
+static struct kc_error *sort_by_addr(struct kc_symtab *symtab, bool ties_in_input_order)
 {
 	size_t n = symtab->nr_symbols;
 	if (n < 2)
@@ -119,7 +120,7 @@ static struct kc_error *sort_by_addr(struct kc_symtab *symtab)
 	for (size_t start = 0, end; start < n; start = end) {
 		for (end = start + 1; end < n && sorted[end].addr == sorted[start].addr; end++)
 			;
-		if (end - start > 1)
+		if (end - start > 1 && !ties_in_input_order)
 			qsort(sorted + start, end - start, sizeof(*sorted), compare_by_addr);
 	}
 	free(keys);
@@ -209,7 +210,7 @@ static struct kc_error *read_symbols(struct kc_symtab *symtab, Elf *elf)
 			.type = symbol_type(&sym, elf),
 		};
 	}
-	struct kc_error *err = sort_by_addr(symtab);
+	struct kc_error *err = sort_by_addr(symtab, false);
 	if (err)
 		return err;
 	return build_name_hash(symtab);
@@ -247,7 +248,9 @@ struct kc_error *kc_symtab_load(const char *path, struct kc_symtab **ret)
 	symtab->fd = -1;
 	struct kc_error *err = NULL;
 	symtab->path = strdup(path);
-	if (!symtab->path) {
+	if (symtab->path && asprintf(&symtab->origin, "vmlinux %s", path) < 0)
+		symtab->origin = NULL;
+	if (!symtab->path || !symtab->origin) {
 		err = &kc_error_nomem;
 		goto fail;
 	}
@@ -284,6 +287,54 @@ fail:
 	return err;
 }
 
+static struct kc_error *create(const char *path, const char *origin,
+			       struct kc_symbol *symbols, size_t nr, char *names,
+			       bool ties_in_input_order, struct kc_symtab **ret)
+{
+	struct kc_symtab *symtab = calloc(1, sizeof(*symtab));
+	if (!symtab) {
+		free(symbols);
+		free(names);
+		return &kc_error_nomem;
+	}
+	symtab->fd = -1;
+	symtab->by_addr = symbols;
+	symtab->nr_symbols = nr;
+	symtab->names = names;
+	symtab->path = strdup(path);
+	symtab->origin = strdup(origin);
+	struct kc_error *err = NULL;
+	if (!symtab->path || !symtab->origin)
+		err = &kc_error_nomem;
+	if (!err && nr > UINT32_MAX - 1)
+		err = kc_error_create(KC_ERR_FORMAT, "%s: %zu symbols, more than a table holds",
+				      path, nr);
+	if (!err)
+		err = sort_by_addr(symtab, ties_in_input_order);
+	if (!err)
+		err = build_name_hash(symtab);
+	if (err) {
+		kc_symtab_destroy(symtab);
+		return err;
+	}
+	*ret = symtab;
+	return NULL;
+}
+
+struct kc_error *kc_symtab_create(const char *path, const char *origin,
+				  struct kc_symbol *symbols, size_t nr,
+				  char *names, struct kc_symtab **ret)
+{
+	return create(path, origin, symbols, nr, names, false, ret);
+}
+
+struct kc_error *kc_symtab_create_ordered(const char *path, const char *origin,
+					  struct kc_symbol *symbols, size_t nr,
+					  char *names, struct kc_symtab **ret)
+{
+	return create(path, origin, symbols, nr, names, true, ret);
+}
+
 void kc_symtab_destroy(struct kc_symtab *symtab)
 {
 	if (!symtab)
@@ -294,7 +345,9 @@ void kc_symtab_destroy(struct kc_symtab *symtab)
 		close(symtab->fd);
 	free(symtab->by_addr);
 	free(symtab->name_hash);
+	free(symtab->names);
 	free(symtab->path);
+	free(symtab->origin);
 	free(symtab);
 }
 
@@ -355,6 +408,10 @@ struct kc_error *kc_symtab_read_string(const struct kc_symtab *symtab,
 				       uint64_t addr, char *buf, size_t len)
 {
 	Elf *elf = symtab->elf;
+	if (!elf)
+		return kc_error_create(KC_ERR_LOOKUP,
+				       "%s: symbols only, no contents at 0x%llx",
+				       symtab->origin, (unsigned long long)addr);
 	Elf_Scn *scn = NULL;
 	GElf_Shdr shdr;
 	while ((scn = elf_nextscn(elf, scn))) {

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The vmlinux ELF symbol table (libelf): link-time addresses, sorted for
- * address lookups and hashed for name lookups. Names point into the mapped
- * .strtab, so loading copies nothing but a small array per symbol.
+ * The kernel's symbol table: link-time addresses, sorted for address
+ * lookups and hashed for name lookups. From the vmlinux's ELF .symtab
+ * (libelf; names point into the mapped .strtab, so loading copies nothing
+ * but a small array per symbol), or from a list another source made
+ * (System.map, the dump's own kallsyms) through kc_symtab_create().
  * Addresses are unrelocated; callers add the KASLR offset.
  */
 #ifndef KC_SYMTAB_H
@@ -21,9 +23,13 @@ struct kc_symbol {
 };
 
 struct kc_symtab {
-	char *path;
+	char *path;       /* the file read, or a description of the source */
+	/* Where the symbols came from, for sys and help -k: "vmlinux PATH",
+	 * "System.map PATH", "kallsyms in dump (VMCOREINFO)", ... */
+	char *origin;
 	int fd;
-	void *elf;        /* Elf * */
+	void *elf;        /* Elf *; NULL for a list-made table */
+	char *names;      /* list-made: the arena the names point into */
 	struct kc_symbol *by_addr; /* sorted by address, then name */
 	size_t nr_symbols;
 	uint32_t *name_hash;       /* open addressing: index+1 into by_addr, 0 = empty */
@@ -34,6 +40,23 @@ struct kc_symtab {
 };
 
 struct kc_error *kc_symtab_load(const char *path, struct kc_symtab **ret);
+/*
+ * A table of NR link-time SYMBOLS whose names point into NAMES (a
+ * malloc'd arena); takes ownership of both, also on error. PATH names the
+ * source in messages, ORIGIN says what it is (see above).
+ */
+struct kc_error *kc_symtab_create(const char *path, const char *origin,
+				  struct kc_symbol *symbols, size_t nr,
+				  char *names, struct kc_symtab **ret);
+/*
+ * The same for a list whose order already says which of several symbols
+ * at one address to name it by (kallsyms: scripts/kallsyms.c puts
+ * non-weak, non-linker-made, fewer-underscore names first, and the kernel
+ * names an address by the first): that order is kept for them.
+ */
+struct kc_error *kc_symtab_create_ordered(const char *path, const char *origin,
+					  struct kc_symbol *symbols, size_t nr,
+					  char *names, struct kc_symtab **ret);
 void kc_symtab_destroy(struct kc_symtab *symtab);
 
 /* The symbol called NAME (the first of several with that name), or NULL. */
@@ -48,7 +71,8 @@ const struct kc_symbol *kc_symtab_lookup_addr(const struct kc_symtab *symtab,
 					      uint64_t addr);
 /*
  * Up to LEN-1 bytes of the NUL-terminated string at link-time address ADDR,
- * read from the vmlinux file's section contents (not the dump).
+ * read from the vmlinux file's section contents (not the dump); an error
+ * for a list-made table, which has no contents.
  */
 struct kc_error *kc_symtab_read_string(const struct kc_symtab *symtab,
 				       uint64_t addr, char *buf, size_t len);

@@ -353,3 +353,33 @@ int main(int argc, char **argv)
 	printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }
+
+/* PATH's DWARF as BTF, made once per run by pahole into the scratch dir. */
+const char *kc_test_pahole_btf(const char *path, const char *name)
+{
+	static char out[8][4096];
+	static size_t next;
+	char *dir = NULL;
+	if (asprintf(&dir, "%s/btf", kc_test_scratch_dir()) < 0)
+		return NULL;
+	mkdir(dir, 0755);
+	char *slot = out[next++ % 8];
+	snprintf(slot, sizeof(out[0]), "%.3000s/%.500s.btf", dir, name);
+	free(dir);
+	struct stat st_src, st_dst;
+	if (stat(slot, &st_dst) == 0 && stat(path, &st_src) == 0 &&
+	    st_dst.st_mtime >= st_src.st_mtime && st_dst.st_size > 0)
+		return slot;
+	char *cmd = NULL;
+	if (asprintf(&cmd, "pahole --btf_gen_floats --btf_encode_detached='%s.tmp' '%s' >/dev/null 2>&1 && mv '%s.tmp' '%s'",
+		     slot, path, slot, slot) < 0)
+		return NULL;
+	int rc = system(cmd);
+	free(cmd);
+	if (rc != 0) {
+		kc_test_fail(__FILE__, __LINE__, "pahole could not make BTF of %s (exit %d; Debian package dwarves)",
+			     path, rc);
+		return NULL;
+	}
+	return slot;
+}

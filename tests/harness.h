@@ -113,6 +113,13 @@ const char *kc_test_fixture_vmlinux(const char *fixture);
 struct kc_session;
 struct kc_session *kc_test_open_session(const char *fixture, const char *dump_file);
 
+/*
+ * PATH's DWARF as BTF (a raw blob, as /sys/kernel/btf/vmlinux), made once
+ * per run by pahole (Debian's dwarves) into the scratch dir as NAME.btf;
+ * NULL after recording a failure.
+ */
+const char *kc_test_pahole_btf(const char *path, const char *name);
+
 /* The four real fixtures' directory names. */
 extern const char *const kc_test_fixture_names[];
 extern const size_t kc_test_nr_fixtures;

@@ -23,34 +23,6 @@
 
 static const char *const samples[] = {KC_DWARF_SAMPLE4, KC_DWARF_SAMPLE5};
 
-/* PATH's DWARF as BTF, made once per run by pahole into the scratch dir. */
-static const char *btf_of(const char *path, const char *name)
-{
-	static char out[8][4096];
-	static size_t next;
-	char dir[2048];
-	snprintf(dir, sizeof(dir), "%s/btf", kc_test_scratch_dir());
-	mkdir(dir, 0755);
-	char *slot = out[next++ % 8];
-	snprintf(slot, sizeof(out[0]), "%s/%s.btf", dir, name);
-	struct stat st_src, st_dst;
-	if (stat(slot, &st_dst) == 0 && stat(path, &st_src) == 0 &&
-	    st_dst.st_mtime >= st_src.st_mtime && st_dst.st_size > 0)
-		return slot;
-	char *cmd = NULL;
-	if (asprintf(&cmd, "pahole --btf_gen_floats --btf_encode_detached='%s.tmp' '%s' >/dev/null 2>&1 && mv '%s.tmp' '%s'",
-		     slot, path, slot, slot) < 0)
-		return NULL;
-	int rc = system(cmd);
-	free(cmd);
-	if (rc != 0) {
-		kc_test_fail(__FILE__, __LINE__, "pahole could not make BTF of %s (exit %d; Debian package dwarves)",
-			     path, rc);
-		return NULL;
-	}
-	return slot;
-}
-
 static char *text_of_declaration(const struct kc_type *type)
 {
 	char *text = NULL;
@@ -164,7 +136,7 @@ KC_TEST(btf_sample_types_match_dwarf)
 		"sample_cv_u32", "unsigned long", "int",
 	};
 	for (size_t s = 0; s < 2; s++) {
-		const char *btf_path = btf_of(samples[s], s ? "sample5" : "sample4");
+		const char *btf_path = kc_test_pahole_btf(samples[s], s ? "sample5" : "sample4");
 		REQUIRE(btf_path);
 		char dir[4096];
 		snprintf(dir, sizeof(dir), "%s/dwarf-cache", kc_test_scratch_dir());
@@ -322,7 +294,7 @@ KC_TEST(btf_fixture_commands_match_dwarf)
 		const char *vmlinux = kc_test_fixture_vmlinux(fx);
 		if (!vmlinux)
 			return;
-		const char *btf = btf_of(vmlinux, fx);
+		const char *btf = kc_test_pahole_btf(vmlinux, fx);
 		REQUIRE(btf);
 		struct kc_session *a = open_with(fx, "vmcore.kdump-zlib", KC_TYPES_DWARF, NULL);
 		struct kc_session *b = open_with(fx, "vmcore.kdump-zlib", KC_TYPES_BTF, btf);
@@ -365,7 +337,7 @@ KC_TEST(btf_fixture_commands_match_dwarf)
 
 KC_TEST(btf_damaged_gives_errors)
 {
-	const char *path = btf_of(samples[1], "sample5");
+	const char *path = kc_test_pahole_btf(samples[1], "sample5");
 	REQUIRE(path);
 	size_t len;
 	char *blob = kc_test_read_file(path, &len);
@@ -430,7 +402,7 @@ KC_TEST(btf_cli_option_and_bad_file)
 	const char *dump = kc_test_fixture("arm64-6.1-4k48", "vmcore.kdump-zstd");
 	if (!vmlinux || !dump)
 		return;
-	const char *btf = btf_of(vmlinux, "arm64-6.1-4k48");
+	const char *btf = kc_test_pahole_btf(vmlinux, "arm64-6.1-4k48");
 	REQUIRE(btf);
 	char *out_d = NULL, *err_d = NULL, *out_b = NULL, *err_b = NULL;
 	int rc = kc_test_run_kcrashf(&out_d, &err_d, "-s -c 'ps; mod' '%s' '%s'", vmlinux, dump);

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The dump's own kallsyms (src/kallsyms.c) on the real fixtures: the 6.1
+ * kernels export the tables in VMCOREINFO, the 5.10 one does not (found
+ * by scanning). What comes out must be, symbol for symbol and in order,
+ * what the guest's own /proc/kallsyms printed (ground-truth/
+ * kallsyms.full.gz: the same table, expanded by the running kernel), and
+ * the commands opened on the dump alone with BTF must print what they
+ * print with the DWARF vmlinux.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "harness.h"
+#include "kallsyms.h"
+#include "session.h"
+#include "symtab.h"
+#include "vmcoreinfo.h"
+
+struct core_symbol {
+	uint64_t addr;
+	char type;
+	char *name;
+};
+
+/* FIXTURE's /proc/kallsyms lines of the kernel itself (no [module]). */
+static struct core_symbol *read_proc_kallsyms(const char *fixture, size_t *count)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s/ground-truth/kallsyms.full.gz",
+		 kc_test_fixtures_dir(), fixture);
+	gzFile gz = gzopen(path, "rb");
+	if (!gz) {
+		kc_test_fail(__FILE__, __LINE__, "%s: cannot read %s", fixture, path);
+		return NULL;
+	}
+	size_t cap = 65536;
+	struct core_symbol *syms = malloc(cap * sizeof(*syms));
+	char line[1024];
+	*count = 0;
+	while (syms && gzgets(gz, line, sizeof(line))) {
+		char name[600];
+		unsigned long long addr;
+		char type;
+		if (strchr(line, '[') || sscanf(line, "%llx %c %599s", &addr, &type, name) != 3)
+			continue;
+		if (*count == cap) {
+			cap *= 2;
+			struct core_symbol *grown = realloc(syms, cap * sizeof(*syms));
+			if (!grown)
+				break;
+			syms = grown;
+		}
+		syms[(*count)++] = (struct core_symbol){addr, type, strdup(name)};
+	}
+	gzclose(gz);
+	return syms;
+}
+
+static void free_core_symbols(struct core_symbol *syms, size_t count)
+{
+	for (size_t i = 0; syms && i < count; i++)
+		free(syms[i].name);
+	free(syms);
+}
+
+static struct kc_session *open_alone(const char *fixture, const char *dump_file,
+				     const struct kc_session_options *extra)
+{
+	const char *dump = kc_test_fixture(fixture, dump_file);
+	if (!dump)
+		return NULL;
+	struct kc_session_options opts = extra ? *extra : (struct kc_session_options){0};
+	opts.dump_paths = &dump;
+	opts.nr_dump_paths = 1;
+	struct kc_session *session;
+	struct kc_error *err = kc_session_open(&opts, &session);
+	if (err) {
+		kc_test_fail(__FILE__, __LINE__, "%s/%s: %s", fixture, dump_file,
+			     kc_error_message(err));
+		kc_error_destroy(err);
+		return NULL;
+	}
+	return session;
+}
+
+/* SESSION's table against the guest's /proc/kallsyms, in order. */
+static void check_against_proc(struct kc_session *session, const char *fixture)
+{
+	size_t count;
+	struct core_symbol *truth = read_proc_kallsyms(fixture, &count);
+	if (!truth)
+		return;
+	const struct kc_symtab *symtab = session->symtab;
+	uint64_t kaslr = session->mmu->layout.kaslr_offset.value;
+	CHECK_MSG(symtab->nr_symbols == count, "%s: %zu symbols decoded, /proc/kallsyms has %zu",
+		  fixture, symtab->nr_symbols, count);
+	size_t n = count < symtab->nr_symbols ? count : symtab->nr_symbols, bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct kc_symbol *sym = &symtab->by_addr[i];
+		if (sym->addr + kaslr == truth[i].addr && sym->type == truth[i].type &&
+		    strcmp(sym->name, truth[i].name) == 0)
+			continue;
+		if (bad++ < 5)
+			kc_test_fail(__FILE__, __LINE__,
+				     "%s: symbol %zu: decoded %llx %c %s, /proc/kallsyms %llx %c %s",
+				     fixture, i, (unsigned long long)(sym->addr + kaslr), sym->type,
+				     sym->name, (unsigned long long)truth[i].addr, truth[i].type,
+				     truth[i].name);
+	}
+	printf("    %s: %zu symbols, %zu differ from /proc/kallsyms (%s)\n", fixture, n, bad,
+	       symtab->origin);
+	free_core_symbols(truth, count);
+}
+
+KC_TEST(kallsyms_from_dump_match_proc_kallsyms_every_fixture)
+{
+	for (size_t f = 0; f < kc_test_nr_fixtures; f++) {
+		const char *fixture = kc_test_fixture_names[f];
+		struct kc_session *session = open_alone(fixture, "vmcore.kdump-zlib", NULL);
+		if (!session)
+			return;
+		if (!session->symtab) {
+			kc_test_fail(__FILE__, __LINE__, "%s: no symbols: %s", fixture,
+				     session->symbols_error ? kc_error_message(session->symbols_error)
+							    : "(no reason)");
+			kc_session_destroy(session);
+			continue;
+		}
+		/* 6.1 exports the tables; 5.10 predates the exports. */
+		bool exported = kc_vmcoreinfo_get(session->vmcoreinfo,
+						  "SYMBOL(kallsyms_names)") != NULL;
+		CHECK_MSG(strstr(session->symtab->origin,
+				 exported ? "(VMCOREINFO)" : "found by scanning") != NULL,
+			  "%s: origin \"%s\"", fixture, session->symtab->origin);
+		check_against_proc(session, fixture);
+		kc_session_destroy(session);
+	}
+}
+
+/* The scan finds the very tables VMCOREINFO names, where it names them. */
+KC_TEST(kallsyms_scan_equals_vmcoreinfo_exports)
+{
+	size_t compared = 0;
+	for (size_t f = 0; f < kc_test_nr_fixtures; f++) {
+		const char *fixture = kc_test_fixture_names[f];
+		struct kc_session_options scan = {.scan_dump_kallsyms = true};
+		struct kc_session *a = open_alone(fixture, "vmcore.kdump-zlib", NULL);
+		struct kc_session *b = open_alone(fixture, "vmcore.kdump-zlib", &scan);
+		if (!a || !b || !a->symtab || !b->symtab) {
+			CHECK_MSG(a && b && a->symtab && b->symtab, "%s: no symbols", fixture);
+			kc_session_destroy(a);
+			kc_session_destroy(b);
+			continue;
+		}
+		CHECK(strstr(b->symtab->origin, "found by scanning") != NULL);
+		struct kc_kallsyms_location loc;
+		struct kc_error *err = kc_kallsyms_locate_vmcoreinfo(a->vmcoreinfo, &loc);
+		if (!err) {
+			uint64_t names = 0;
+			REQUIRE_OK(kc_vmcoreinfo_symbol(a->vmcoreinfo, "kallsyms_token_index", &names));
+			char expect[64];
+			snprintf(expect, sizeof(expect), "token index at 0x%llx",
+				 (unsigned long long)names);
+			CHECK_MSG(strstr(b->symtab->origin, expect) != NULL, "%s: \"%s\", expected %s",
+				  fixture, b->symtab->origin, expect);
+		}
+		kc_error_destroy(err);
+		CHECK_EQ_U64(a->symtab->nr_symbols, b->symtab->nr_symbols);
+		for (size_t i = 0; i < a->symtab->nr_symbols && i < b->symtab->nr_symbols; i++) {
+			const struct kc_symbol *x = &a->symtab->by_addr[i], *y = &b->symtab->by_addr[i];
+			if (x->addr != y->addr || x->type != y->type || strcmp(x->name, y->name)) {
+				CHECK_MSG(false, "%s: symbol %zu: %s vs %s", fixture, i, x->name, y->name);
+				break;
+			}
+		}
+		compared++;
+		kc_session_destroy(a);
+		kc_session_destroy(b);
+	}
+	CHECK_EQ_U64(compared, kc_test_nr_fixtures);
+}
+
+/* ---- the commands on the dump alone -------------------------------------- */
+
+static const char *const alone_commands[] = {
+	"ps", "ps -k", "mod", "bt", "bt -a", "foreach bt", "log", "sys",
+	"p jiffies", "p init_task.comm", "sym schedule", "struct task_struct.pid,comm init_task",
+	"ps --json", "mod --json", "log -m",
+};
+
+static char *run_commands(struct kc_session *session)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+	for (size_t i = 0; i < sizeof(alone_commands) / sizeof(alone_commands[0]); i++) {
+		fprintf(f, "kcrash> %s\n", alone_commands[i]);
+		struct kc_error *err = kc_session_run_line(session, alone_commands[i], f);
+		if (err) {
+			fprintf(f, "error: %s\n", kc_error_message(err));
+			kc_error_destroy(err);
+		}
+	}
+	fclose(f);
+	return text;
+}
+
+/* sys's KERNEL line names the vmlinux, or "(none given)": dropped from both. */
+static char *without_kernel_line(char *text)
+{
+	char *out = malloc(strlen(text) + 1), *w = out;
+	for (const char *line = text; out && *line;) {
+		size_t len = strcspn(line, "\n");
+		if (strncmp(line, "      KERNEL: ", 14) != 0) {
+			memcpy(w, line, len);
+			w += len;
+			if (line[len])
+				*w++ = '\n';
+		}
+		line += len + (line[len] != 0);
+	}
+	if (out)
+		*w = '\0';
+	free(text);
+	return out;
+}
+
+static void compare_outputs(const char *fixture, const char *what, char *a, char *b)
+{
+	if (strcmp(a, b) == 0)
+		return;
+	const char *p = a, *q = b;
+	while (*p && *p == *q)
+		p++, q++;
+	while (p > a && p[-1] != '\n')
+		p--, q--;
+	CHECK_MSG(false, "%s (%s): output differs:\n  vmlinux:    %.*s\n  dump alone: %.*s",
+		  fixture, what, (int)strcspn(p, "\n"), p, (int)strcspn(q, "\n"), q);
+}
+
+/*
+ * ps, mod, bt of every task, log, sys, p, struct on the dump alone (its
+ * kallsyms, BTF as a distro kernel carries) print what they print with
+ * the DWARF vmlinux. Once with the whole table (these kernels have
+ * CONFIG_KALLSYMS_ALL), once with only what kallsyms of a distro kernel
+ * (no KALLSYMS_ALL) lists, so that the data symbols are found in the dump.
+ */
+KC_TEST(kallsyms_dump_alone_commands_match_vmlinux)
+{
+	for (size_t f = 0; f < kc_test_nr_fixtures; f++) {
+		const char *fixture = kc_test_fixture_names[f];
+		const char *vmlinux = kc_test_fixture_vmlinux(fixture);
+		if (!vmlinux)
+			return;
+		const char *btf = kc_test_pahole_btf(vmlinux, fixture);
+		REQUIRE(btf);
+		const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
+		REQUIRE(dump);
+		struct kc_session_options with_vmlinux = {
+			.vmlinux_path = vmlinux, .dump_paths = &dump, .nr_dump_paths = 1,
+			.types_preference = KC_TYPES_DWARF};
+		struct kc_session *a;
+		REQUIRE_OK(kc_session_open(&with_vmlinux, &a));
+		char *out_a = without_kernel_line(run_commands(a));
+		REQUIRE(out_a);
+		for (int functions_only = 0; functions_only < 2; functions_only++) {
+			struct kc_session_options alone = {
+				.btf_path = btf, .types_preference = KC_TYPES_BTF,
+				.kallsyms_like_symbols = functions_only};
+			struct kc_session *b = open_alone(fixture, "vmcore.kdump-zlib", &alone);
+			if (!b)
+				continue;
+			CHECK(b->symtab && strstr(b->symtab->origin, "kallsyms in dump"));
+			if (functions_only)
+				CHECK(b->symtab && !kc_symtab_lookup(b->symtab, "init_task"));
+			char *out_b = without_kernel_line(run_commands(b));
+			REQUIRE(out_b);
+			compare_outputs(fixture, functions_only ? "kallsyms without data symbols"
+								: "kallsyms", out_a, out_b);
+			CHECK(strstr(out_b, "kc_crasher") != NULL);
+			if (functions_only)
+				printf("    %s: %zu bytes of output identical\n", fixture, strlen(out_a));
+			free(out_b);
+			kc_session_destroy(b);
+		}
+		free(out_a);
+		kc_session_destroy(a);
+	}
+}
+
+/* ---- damage --------------------------------------------------------------- */
+
+/* The dump's memory with one range overwritten, for the decoder. */
+struct patched_memory {
+	struct kc_session *session;
+	uint64_t at;
+	const uint8_t *bytes;
+	size_t len;
+};
+
+static struct kc_error *read_patched(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct patched_memory *pm = arg;
+	struct kc_error *err = kc_arm64_read_kvirt(pm->session->mmu, addr, buf, len);
+	if (err)
+		return err;
+	for (size_t i = 0; i < pm->len; i++) {
+		if (pm->at + i >= addr && pm->at + i < addr + len)
+			((uint8_t *)buf)[pm->at + i - addr] = pm->bytes[i];
+	}
+	return NULL;
+}
+
+static void expect_error(struct kc_session *session, const struct kc_kallsyms_location *loc,
+			 uint64_t stext, uint64_t at, const void *bytes, size_t len,
+			 const char *want)
+{
+	struct patched_memory pm = {session, at, bytes, len};
+	struct kc_symtab *symtab = NULL;
+	struct kc_error *err = kc_kallsyms_decode(read_patched, &pm, loc, stext,
+						  session->mmu->layout.kaslr_offset.value, &symtab);
+	CHECK_MSG(err && strstr(kc_error_message(err), want),
+		  "patch at 0x%llx: expected an error with \"%s\", got %s",
+		  (unsigned long long)at, want, err ? kc_error_message(err) : "a table");
+	kc_error_destroy(err);
+	kc_symtab_destroy(symtab);
+}
+
+KC_TEST(kallsyms_damaged_tables_are_errors)
+{
+	const char *fixture = "arm64-6.1-4k48";
+	struct kc_session_options none = {.no_dump_kallsyms = true};
+	struct kc_session *session = open_alone(fixture, "vmcore.kdump-zlib", &none);
+	if (!session)
+		return;
+	CHECK(session->symtab == NULL);
+	struct kc_kallsyms_location loc;
+	REQUIRE_OK(kc_kallsyms_locate_vmcoreinfo(session->vmcoreinfo, &loc));
+	uint64_t stext;
+	REQUIRE_OK(kc_vmcoreinfo_symbol(session->vmcoreinfo, "_stext", &stext));
+	/* Intact, through the same reader: a table. */
+	struct patched_memory pm = {session, 0, NULL, 0};
+	struct kc_symtab *symtab = NULL;
+	REQUIRE_OK(kc_kallsyms_decode(read_patched, &pm, &loc, stext,
+				      session->mmu->layout.kaslr_offset.value, &symtab));
+	kc_symtab_destroy(symtab);
+	/* Another kernel's _stext: refused, saying both. */
+	symtab = NULL;
+	struct kc_error *err = kc_kallsyms_decode(read_patched, &pm, &loc, stext + 0x1000,
+						  session->mmu->layout.kaslr_offset.value, &symtab);
+	CHECK(err && strstr(kc_error_message(err), "does not match the dump"));
+	kc_error_destroy(err);
+	kc_symtab_destroy(symtab);
+
+	const uint32_t huge = 0x7fffffff;
+	expect_error(session, &loc, stext, loc.num_syms, &huge, 4, "kallsyms_num_syms");
+	const uint16_t bad_index[2] = {0, 0};
+	expect_error(session, &loc, stext, loc.token_index + 8, bad_index, 4,
+		     "kallsyms_token_table");
+	const uint8_t zero_len = 0;
+	expect_error(session, &loc, stext, loc.names, &zero_len, 1, "zero-length entry");
+	/* Offsets out of order: no encoding sorts them. */
+	const uint32_t backwards[2] = {0x00ffffff, 0};
+	expect_error(session, &loc, stext, loc.offsets + 400, backwards, 8, "not sorted");
+	kc_session_destroy(session);
+}
+
+/* kcrash DUMP says what it uses for symbols, and sym answers from it. */
+KC_TEST(kallsyms_cli_dump_alone_startup_line)
+{
+	KC_FIXTURE_OR_RETURN(dump, "arm64-5.10-4k39", "vmcore.kdump-zlib");
+	const char *vmlinux = kc_test_fixture_vmlinux("arm64-5.10-4k39");
+	if (!vmlinux)
+		return;
+	char *out = NULL, *err = NULL, *out_v = NULL, *err_v = NULL;
+	int rc = kc_test_run_kcrashf(&out, &err, "--no-debuginfod -c 'sym schedule' '%s'", dump);
+	int rc_v = kc_test_run_kcrashf(&out_v, &err_v, "-s -c 'sym schedule' '%s' '%s'", vmlinux, dump);
+	CHECK_EQ_U64(rc, 0);
+	CHECK_EQ_U64(rc_v, 0);
+	CHECK_MSG(err && strstr(err, "symbols: kallsyms in dump (found by scanning the kernel image"),
+		  "stderr: %s", err ? err : "(none)");
+	const char *line = out ? strstr(out, "(T) schedule") : NULL;
+	CHECK_MSG(line && out_v && strstr(out_v, "(T) schedule"), "stdout: %s", out ? out : "");
+	if (line && out_v) {
+		while (line > out && line[-1] != '\n')
+			line--;
+		CHECK(strncmp(line, out_v, strcspn(out_v, "\n")) == 0);
+	}
+	free(out);
+	free(err);
+	free(out_v);
+	free(err_v);
+}
