@@ -155,6 +155,12 @@ static struct kc_error *names_byte(struct names_reader *nr, uint8_t *byte)
 			uint64_t page_end = (addr | 4095) + 1;
 			nr->buf_len = (size_t)(page_end - addr);
 			err = nr->read(nr->arg, addr, nr->buf, nr->buf_len);
+			if (err && nr->buf_len > 1) {
+				/* A region that ends inside a page (not a dump's). */
+				kc_error_destroy(err);
+				nr->buf_len = 1;
+				err = nr->read(nr->arg, addr, nr->buf, 1);
+			}
 			if (err) {
 				nr->buf_len = 0;
 				return kc_error_prefix(err, "kallsyms_names at 0x%llx, offset %llu",

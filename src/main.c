@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "cmds/command.h"
+#include "kernel.h"
 #include "session.h"
+#include "types.h"
 #include "shell.h"
 
 #define EXIT_COMMAND_FAILED 1
@@ -39,6 +41,9 @@ static void usage(FILE *out)
 		"  -s             no banner, nor the line naming the vmlinux found\n"
 		"  --cache MB     size of the decompressed-page cache (default %u)\n"
 		"  --force        open even when the vmlinux does not match the dump\n"
+		"  --symbols FILE without VMLINUX: kernel symbols from a System.map or a\n"
+		"                 copy of the crashed boot's /proc/kallsyms (default: the\n"
+		"                 dump's own kallsyms tables)\n"
 		"  --btf FILE     kernel types from BTF: a raw blob (/sys/kernel/btf/vmlinux)\n"
 		"                 or an ELF file's .BTF section\n"
 		"  --types SRC    where kernel types come from: auto (default: the vmlinux's\n"
@@ -64,6 +69,7 @@ struct cli {
 	bool triage;  /* --triage: run "triage" and exit */
 	bool json;    /* --json with --triage */
 	const char *btf;
+	const char *symbols;
 	enum kc_types_preference types;
 	size_t cache_bytes;
 	const char *vmlinux;
@@ -84,6 +90,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{"triage", no_argument, NULL, 'T'},
 		{"json", no_argument, NULL, 'J'},
 		{"btf", required_argument, NULL, 'B'},
+		{"symbols", required_argument, NULL, 'S'},
 		{"types", required_argument, NULL, 'Y'},
 		{"debug-dir", required_argument, NULL, 'D'},
 		{"no-debuginfod", no_argument, NULL, 'N'},
@@ -129,6 +136,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case 'B':
 			cli->btf = optarg;
+			break;
+		case 'S':
+			cli->symbols = optarg;
 			break;
 		case 'Y':
 			if (strcmp(optarg, "auto") == 0) {
@@ -288,19 +298,26 @@ static void report_vmlinux_search(const struct kc_session *session, bool silent,
 
 /*
  * Without a vmlinux named on the command line: one line saying where the
- * symbols come from (or why there are none).
+ * symbols and the types come from (or why there are none).
  */
-static void report_symbol_source(const struct kc_session *session, bool silent)
+static void report_sources(struct kc_session *session, bool silent)
 {
 	if (silent || (session->vmlinux_source &&
 		       strcmp(session->vmlinux_source, "command line") == 0))
 		return;
 	if (session->symtab)
-		fprintf(stderr, "symbols: %s, %zu symbols\n", session->symtab->origin,
+		fprintf(stderr, "symbols: %s, %zu symbols", session->symtab->origin,
 			session->symtab->nr_symbols);
-	else if (session->symbols_error)
-		fprintf(stderr, "symbols: none: %s\n",
-			kc_error_message(session->symbols_error));
+	else
+		fprintf(stderr, "symbols: none (%s)", session->symbols_error ?
+			kc_error_message(session->symbols_error) : "no vmlinux");
+	struct kc_types *types;
+	struct kc_error *err = kc_session_types(session, &types);
+	if (err)
+		fprintf(stderr, "; types: none (%s)\n", kc_error_message(err));
+	else
+		fprintf(stderr, "; types: %s\n", kc_types_description(types));
+	kc_error_destroy(err);
 }
 
 int main(int argc, char **argv)
@@ -321,6 +338,7 @@ int main(int argc, char **argv)
 		.force = cli.force,
 		.types_preference = cli.types,
 		.btf_path = cli.btf,
+		.symbols_path = cli.symbols,
 		.find_vmlinux = !cli.vmlinux,
 		.debug_dirs = cli.debug_dirs,
 		.nr_debug_dirs = cli.nr_debug_dirs,
@@ -339,7 +357,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	report_vmlinux_search(session, cli.silent, &display);
-	report_symbol_source(session, cli.silent);
+	report_sources(session, cli.silent);
 	for (size_t i = 0; i < session->dump->nr_warnings; i++)
 		fprintf(stderr, "kcrash: warning: %s\n", session->dump->warnings[i]);
 	for (size_t i = 0; i < session->nr_open_warnings; i++)

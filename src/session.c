@@ -8,6 +8,7 @@
 #include "cmds/command.h"
 #include "datasyms.h"
 #include "kallsyms.h"
+#include "sysmap.h"
 #include "kernel.h"
 #include "modbtf.h"
 #include "modules.h"
@@ -182,10 +183,50 @@ static struct kc_error *read_kernel_memory(void *mmu, uint64_t addr, void *buf,
 #define KALLSYMS_SCAN_BYTES (128ull << 20)
 
 /*
+ * Use SYMTAB (not a vmlinux's) as the session's symbols, and make the MMU
+ * again with them, as it would have been made with a vmlinux.
+ */
+static struct kc_error *adopt_symbols(struct kc_session *session,
+				      struct kc_symtab *symtab)
+{
+	struct kc_arm64_mmu *mmu;
+	struct kc_error *err = kc_arm64_mmu_create(session->dump, session->vmcoreinfo,
+						   symtab, &mmu);
+	if (err) {
+		kc_symtab_destroy(symtab);
+		return kc_error_prefix(err, "virtual memory with the symbols");
+	}
+	kc_arm64_mmu_destroy(session->mmu);
+	session->mmu = mmu;
+	session->symtab = symtab;
+	return NULL;
+}
+
+/* VMCOREINFO's run-time _stext, which every other symbol source must match. */
+static struct kc_error *runtime_stext(const struct kc_session *session, uint64_t *stext)
+{
+	if (!session->vmcoreinfo)
+		return kc_error_create(KC_ERR_LOOKUP, "the dump has no VMCOREINFO");
+	return kc_vmcoreinfo_symbol(session->vmcoreinfo, "_stext", stext);
+}
+
+/* --symbols FILE: a System.map, or a /proc/kallsyms copy of the crashed boot. */
+static struct kc_error *load_symbols_file(struct kc_session *session, const char *path)
+{
+	uint64_t stext = 0;
+	kc_error_destroy(runtime_stext(session, &stext)); /* 0: unchecked */
+	const struct kc_arm64_value *kaslr = session->mmu ?
+		&session->mmu->layout.kaslr_offset : NULL;
+	struct kc_symtab *symtab;
+	struct kc_error *err = kc_sysmap_load(path, stext, kaslr && kaslr->known,
+					      kaslr ? kaslr->value : 0, &symtab);
+	return err ? err : adopt_symbols(session, symtab);
+}
+
+/*
  * No vmlinux: the symbols from the dump's own kallsyms tables, where
  * VMCOREINFO says they are or found by scanning the image from _stext,
- * checked against VMCOREINFO's SYMBOL(_stext). The MMU is then made again
- * with the symbols, as it would have been with a vmlinux.
+ * checked against VMCOREINFO's SYMBOL(_stext).
  */
 static struct kc_error *load_dump_kallsyms(struct kc_session *session,
 					   const struct kc_session_options *opts)
@@ -198,9 +239,7 @@ static struct kc_error *load_dump_kallsyms(struct kc_session *session,
 							  : "no virtual memory");
 	const struct kc_arm64_layout *layout = &session->mmu->layout;
 	uint64_t stext = 0;
-	struct kc_error *err = session->vmcoreinfo ?
-		kc_vmcoreinfo_symbol(session->vmcoreinfo, "_stext", &stext) :
-		kc_error_create(KC_ERR_LOOKUP, "the dump has no VMCOREINFO");
+	struct kc_error *err = runtime_stext(session, &stext);
 	if (err)
 		return kc_error_prefix(err, "kallsyms in the dump: no run-time _stext to check it against");
 	if (!layout->kaslr_offset.known)
@@ -226,16 +265,7 @@ static struct kc_error *load_dump_kallsyms(struct kc_session *session,
 		kc_symtab_destroy(symtab);
 		return err;
 	}
-	struct kc_arm64_mmu *mmu;
-	err = kc_arm64_mmu_create(session->dump, session->vmcoreinfo, symtab, &mmu);
-	if (err) {
-		kc_symtab_destroy(symtab);
-		return kc_error_prefix(err, "kallsyms in the dump");
-	}
-	kc_arm64_mmu_destroy(session->mmu);
-	session->mmu = mmu;
-	session->symtab = symtab;
-	return NULL;
+	return adopt_symbols(session, symtab);
 }
 
 struct kc_error *kc_session_open(const struct kc_session_options *opts,
@@ -288,6 +318,16 @@ struct kc_error *kc_session_open(const struct kc_session_options *opts,
 							 session->vmcoreinfo,
 							 session->symtab,
 							 &session->mmu);
+		if (!session->symtab && opts->symbols_path) {
+			err = load_symbols_file(session, opts->symbols_path);
+			if (err)
+				goto fail;
+		} else if (opts->symbols_path) {
+			err = add_open_warning(session, kc_error_create(KC_ERR_INVALID_ARG,
+				"--symbols %s not used: the vmlinux's symbol table is", opts->symbols_path));
+			if (err)
+				goto fail;
+		}
 		if (!session->symtab && session->mmu && !opts->no_dump_kallsyms)
 			session->symbols_error = load_dump_kallsyms(session, opts);
 		if (session->vmlinux_path) {

@@ -97,6 +97,9 @@ struct kc_session_options {
 	 * that find data symbols in the dump (datasyms.h).
 	 */
 	bool kallsyms_like_symbols;
+	/* Without a vmlinux: symbols from this System.map or /proc/kallsyms
+	 * copy (sysmap.h) instead of the dump's kallsyms. */
+	const char *symbols_path;
 	/* Without a vmlinux: do not read the dump's own kallsyms tables. */
 	bool no_dump_kallsyms;
 	/* Without a vmlinux: do not use VMCOREINFO's kallsyms exports, find

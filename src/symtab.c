@@ -41,6 +41,32 @@ static char symbol_type(const GElf_Sym *sym, Elf *elf)
 	return type;
 }
 
+/* NAME ends with SUFFIX. */
+static bool ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+	return n >= k && strcmp(name + n - k, suffix) == 0;
+}
+
+/*
+ * Which of several names at one address the kernel prints
+ * (scripts/kallsyms.c compare_symbols, v6.1; the first wins): lower is
+ * preferred. Weak symbols last, then names the linker script makes
+ * (__start_X, __stop_X, __end_X, __X_start, __X_end), then by the number of
+ * leading underscores.
+ */
+static int name_preference(const struct kc_symbol *sym)
+{
+	const char *name = sym->name;
+	int weak = sym->type == 'W' || sym->type == 'w';
+	int linker = strlen(name) >= 8 && name[0] == '_' && name[1] == '_' &&
+		     (strncmp(name + 2, "start_", 6) == 0 || strncmp(name + 2, "stop_", 5) == 0 ||
+		      strncmp(name + 2, "end_", 4) == 0 || ends_with(name, "_start") ||
+		      ends_with(name, "_end"));
+	int underscores = (int)strspn(name, "_");
+	return weak * 4096 + linker * 1024 + (underscores < 1023 ? underscores : 1023);
+}
+
 static int compare_by_addr(const void *a, const void *b)
 {
 	const struct kc_symbol *sa = a, *sb = b;
@@ -59,6 +85,22 @@ static int compare_by_addr(const void *a, const void *b)
 	if (ga != gb)
 		return gb - ga;
 	return strcmp(sa->name, sb->name);
+}
+
+/*
+ * A list without sizes (System.map): at one address the name the kernel
+ * itself prints (name_preference), whether global or not, as
+ * /proc/kallsyms does, then compare_by_addr's order.
+ */
+static int compare_listed_by_addr(const void *a, const void *b)
+{
+	const struct kc_symbol *sa = a, *sb = b;
+	if (sa->addr == sb->addr) {
+		int pa = name_preference(sa), pb = name_preference(sb);
+		if (pa != pb)
+			return pa - pb;
+	}
+	return compare_by_addr(a, b);
 }
 
 /*
@@ -91,7 +133,14 @@ static bool radix_pass(struct addr_key *from, struct addr_key *to, size_t n,
 	return true;
 }
 
-static struct kc_error *sort_by_addr(struct kc_symtab *symtab, bool ties_in_input_order)
+/* How symbols at one address are ordered, the first naming it. */
+enum tie_order {
+	TIES_ELF,         /* compare_by_addr */
+	TIES_LISTED,      /* compare_listed_by_addr */
+	TIES_INPUT_ORDER, /* as given (kallsyms' own order) */
+};
+
+static struct kc_error *sort_by_addr(struct kc_symtab *symtab, enum tie_order ties)
 {
 	size_t n = symtab->nr_symbols;
 	if (n < 2)
@@ -120,8 +169,9 @@ static struct kc_error *sort_by_addr(struct kc_symtab *symtab, bool ties_in_inpu
 	for (size_t start = 0, end; start < n; start = end) {
 		for (end = start + 1; end < n && sorted[end].addr == sorted[start].addr; end++)
 			;
-		if (end - start > 1 && !ties_in_input_order)
-			qsort(sorted + start, end - start, sizeof(*sorted), compare_by_addr);
+		if (end - start > 1 && ties != TIES_INPUT_ORDER)
+			qsort(sorted + start, end - start, sizeof(*sorted),
+			      ties == TIES_ELF ? compare_by_addr : compare_listed_by_addr);
 	}
 	free(keys);
 	free(count);
@@ -210,7 +260,7 @@ static struct kc_error *read_symbols(struct kc_symtab *symtab, Elf *elf)
 			.type = symbol_type(&sym, elf),
 		};
 	}
-	struct kc_error *err = sort_by_addr(symtab, false);
+	struct kc_error *err = sort_by_addr(symtab, TIES_ELF);
 	if (err)
 		return err;
 	return build_name_hash(symtab);
@@ -289,7 +339,7 @@ fail:
 
 static struct kc_error *create(const char *path, const char *origin,
 			       struct kc_symbol *symbols, size_t nr, char *names,
-			       bool ties_in_input_order, struct kc_symtab **ret)
+			       enum tie_order ties, struct kc_symtab **ret)
 {
 	struct kc_symtab *symtab = calloc(1, sizeof(*symtab));
 	if (!symtab) {
@@ -310,7 +360,7 @@ static struct kc_error *create(const char *path, const char *origin,
 		err = kc_error_create(KC_ERR_FORMAT, "%s: %zu symbols, more than a table holds",
 				      path, nr);
 	if (!err)
-		err = sort_by_addr(symtab, ties_in_input_order);
+		err = sort_by_addr(symtab, ties);
 	if (!err)
 		err = build_name_hash(symtab);
 	if (err) {
@@ -325,14 +375,14 @@ struct kc_error *kc_symtab_create(const char *path, const char *origin,
 				  struct kc_symbol *symbols, size_t nr,
 				  char *names, struct kc_symtab **ret)
 {
-	return create(path, origin, symbols, nr, names, false, ret);
+	return create(path, origin, symbols, nr, names, TIES_LISTED, ret);
 }
 
 struct kc_error *kc_symtab_create_ordered(const char *path, const char *origin,
 					  struct kc_symbol *symbols, size_t nr,
 					  char *names, struct kc_symtab **ret)
 {
-	return create(path, origin, symbols, nr, names, true, ret);
+	return create(path, origin, symbols, nr, names, TIES_INPUT_ORDER, ret);
 }
 
 void kc_symtab_destroy(struct kc_symtab *symtab)

@@ -99,8 +99,10 @@ static struct kc_error *print_data_symbols(struct kc_session *session, FILE *out
 			kc_symtab_lookup(session->symtab, name) : NULL;
 		uint64_t addr;
 		if (sym && !kc_session_symbol(session, name, &addr)) {
-			fprintf(out, "%-20s %016llx %8llu  vmlinux symbol table\n", name,
-				(unsigned long long)addr, (unsigned long long)sym->size);
+			fprintf(out, "%-20s %016llx %8llu  %s\n", name,
+				(unsigned long long)addr, (unsigned long long)sym->size,
+				session->symtab->elf ? "vmlinux symbol table"
+						     : session->symtab->origin);
 			continue;
 		}
 		struct kc_error *err = session->vmcoreinfo ?
