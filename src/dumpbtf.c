@@ -26,8 +26,8 @@ static struct kc_error *open_at(struct kc_session *session, uint64_t addr,
 	struct kc_error *err = kc_kernel_read(session, addr, bytes, size);
 	if (!err) {
 		char description[256];
-		snprintf(description, sizeof(description), "BTF in the dump at 0x%llx, %.1f MB (%s)",
-			 (unsigned long long)addr, size / 1e6, how);
+		snprintf(description, sizeof(description), "BTF in the dump at 0x%llx (%s)",
+			 (unsigned long long)addr, how);
 		err = kc_btf_open_data(bytes, size, NULL, description, ret);
 	}
 	free(bytes);

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Real kdumps of Debian's own arm64 kernels (tests/fixtures/debian-*:
+ * CONFIG_DEBUG_INFO_BTF=y, no CONFIG_KALLSYMS_ALL, crashed under QEMU by
+ * bench/debian-dump/make.sh), opened as a user without the 300 MB -dbg
+ * package would: the dump alone. Symbols from its kallsyms, types from its
+ * BTF, data symbols found in it; every answer against what the guest
+ * kernel itself wrote before and while it crashed (ground-truth/).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "harness.h"
+#include "kernel.h"
+#include "session.h"
+#include "symtab.h"
+#include "types.h"
+
+struct debian_dump {
+	char dir[2048];
+	struct kc_session *session;
+};
+
+/* The committed Debian fixtures, each opened alone; NULL-terminated. */
+static size_t open_debian_dumps(struct debian_dump *dumps, size_t max)
+{
+	char root[2200];
+	snprintf(root, sizeof(root), "%.2100s/fixtures", kc_test_source_dir());
+	DIR *d = opendir(root);
+	size_t n = 0;
+	struct dirent *e;
+	while (d && n < max && (e = readdir(d))) {
+		if (strncmp(e->d_name, "debian-", 7) != 0)
+			continue;
+		struct debian_dump *dd = &dumps[n];
+		snprintf(dd->dir, sizeof(dd->dir), "%.1800s/%.200s", root, e->d_name);
+		char dump[2300];
+		snprintf(dump, sizeof(dump), "%.2000s/vmcore.kdump-zlib", dd->dir);
+		const char *paths[] = {dump};
+		struct kc_session_options opts = {.dump_paths = paths, .nr_dump_paths = 1};
+		struct kc_error *err = kc_session_open(&opts, &dd->session);
+		if (err) {
+			kc_test_fail(__FILE__, __LINE__, "%s: %s", dump, kc_error_message(err));
+			kc_error_destroy(err);
+			continue;
+		}
+		n++;
+	}
+	if (d)
+		closedir(d);
+	/* They are in the repository: none found is a failure, not a skip. */
+	CHECK_MSG(n > 0, "no tests/fixtures/debian-* dump");
+	return n;
+}
+
+static void close_debian_dumps(struct debian_dump *dumps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		kc_session_destroy(dumps[i].session);
+}
+
+static char *ground_truth(const struct debian_dump *dd, const char *file)
+{
+	char path[2400];
+	snprintf(path, sizeof(path), "%.2000s/ground-truth/%.200s", dd->dir, file);
+	char *text = kc_test_read_file(path, NULL);
+	CHECK_MSG(text != NULL, "cannot read %s", path);
+	return text;
+}
+
+static char *run(struct kc_session *session, const char *line)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+	struct kc_error *err = kc_session_run_line(session, line, f);
+	if (err) {
+		fprintf(f, "error: %s\n", kc_error_message(err));
+		kc_test_fail(__FILE__, __LINE__, "%s: %s", line, kc_error_message(err));
+		kc_error_destroy(err);
+	}
+	fclose(f);
+	return text;
+}
+
+/* The sources a distro kernel's dump alone gives: its kallsyms and BTF. */
+KC_TEST(debian_dump_alone_sources)
+{
+	struct debian_dump dumps[4];
+	size_t n = open_debian_dumps(dumps, 4);
+	for (size_t i = 0; i < n; i++) {
+		struct kc_session *s = dumps[i].session;
+		REQUIRE(s->symtab);
+		CHECK_MSG(strstr(s->symtab->origin, "kallsyms in dump") != NULL, "%s: %s",
+			  dumps[i].dir, s->symtab->origin);
+		/* No CONFIG_KALLSYMS_ALL: functions only. */
+		CHECK(kc_symtab_lookup(s->symtab, "init_task") == NULL);
+		struct kc_types *types;
+		REQUIRE_OK(kc_session_types(s, &types));
+		CHECK_MSG(strstr(kc_types_description(types), "BTF in the dump") != NULL, "%s: %s",
+			  dumps[i].dir, kc_types_description(types));
+		printf("    %s: %s, %zu symbols; %s\n", strrchr(dumps[i].dir, '/') + 1,
+		       s->symtab->origin, s->symtab->nr_symbols, kc_types_description(types));
+	}
+	close_debian_dumps(dumps, n);
+}
+
+/* The decoded table is the guest's /proc/kallsyms, in order. */
+KC_TEST(debian_kallsyms_match_proc_kallsyms)
+{
+	struct debian_dump dumps[4];
+	size_t n = open_debian_dumps(dumps, 4);
+	for (size_t i = 0; i < n; i++) {
+		const struct kc_symtab *symtab = dumps[i].session->symtab;
+		REQUIRE(symtab);
+		uint64_t kaslr = dumps[i].session->mmu->layout.kaslr_offset.value;
+		char path[2400];
+		snprintf(path, sizeof(path), "%.2000s/ground-truth/kallsyms.full.gz", dumps[i].dir);
+		gzFile gz = gzopen(path, "rb");
+		REQUIRE(gz);
+		char line[1024];
+		size_t at = 0, bad = 0;
+		while (gzgets(gz, line, sizeof(line))) {
+			char name[600], type;
+			unsigned long long addr;
+			if (strchr(line, '[') || sscanf(line, "%llx %c %599s", &addr, &type, name) != 3)
+				continue;
+			const struct kc_symbol *sym = at < symtab->nr_symbols ?
+				&symtab->by_addr[at] : NULL;
+			if (!sym || sym->addr + kaslr != addr || sym->type != type ||
+			    strcmp(sym->name, name) != 0) {
+				if (bad++ < 3)
+					kc_test_fail(__FILE__, __LINE__, "%s: symbol %zu: /proc/kallsyms %llx %c %s, decoded %s",
+						     dumps[i].dir, at, addr, type, name,
+						     sym ? sym->name : "(none)");
+			}
+			at++;
+		}
+		gzclose(gz);
+		CHECK_EQ_U64(at, symtab->nr_symbols);
+		CHECK_EQ_U64(bad, 0);
+	}
+	close_debian_dumps(dumps, n);
+}
+
+/*
+ * ps: every process of the guest's snapshot (ground-truth/ps.txt: pid,
+ * ppid, state, /proc comm; taken by init shortly before the crash) with
+ * the same parent and name (comm holds 15 characters, /proc adds a
+ * kworker's workqueue); tasks it lacks are only ones started after it.
+ */
+KC_TEST(debian_ps_matches_guest)
+{
+	struct debian_dump dumps[4];
+	size_t n = open_debian_dumps(dumps, 4);
+	for (size_t i = 0; i < n; i++) {
+		char *truth = ground_truth(&dumps[i], "ps.txt");
+		char *out = run(dumps[i].session, "ps");
+		REQUIRE(truth && out);
+		size_t checked = 0;
+		unsigned max_pid = 0;
+		for (char *line = strtok(truth, "\n"); line; line = strtok(NULL, "\n")) {
+			unsigned pid, ppid;
+			char state, comm[64];
+			if (sscanf(line, "%u %u %c %63[^\n]", &pid, &ppid, &state, comm) != 4)
+				continue;
+			max_pid = pid > max_pid ? pid : max_pid;
+			/* kcrash: " PID PPID CPU TASK ST %MEM VSZ RSS COMM", threads too. */
+			bool found = false;
+			for (const char *l = out; *l && !found; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+				unsigned kpid, kppid;
+				char kcomm[64];
+				if (sscanf(l + (*l == '>'), " %u %u %*u %*x %*s %*s %*u %*u %63[^\n]",
+					   &kpid, &kppid, kcomm) != 3 || kpid != pid)
+					continue;
+				char *name = kcomm[0] == '[' ? kcomm + 1 : kcomm;
+				name[strcspn(name, "]")] = '\0';
+				/* /proc names a workqueue worker "comm-workqueue"
+				 * (wq_worker_comm, v4.18+); comm keeps 15 characters. */
+				size_t len = strlen(name);
+				found = kppid == ppid &&
+					(strncmp(name, comm, 15) == 0 ||
+					 (strncmp(comm, "kworker/", 8) == 0 &&
+					  strncmp(comm, name, len) == 0 && comm[len] == '-'));
+			}
+			CHECK_MSG(found, "%s: pid %u (ppid %u, %s) not in ps as the guest had it",
+				  dumps[i].dir, pid, ppid, comm);
+			checked++;
+		}
+		CHECK(checked > 30);
+		CHECK(strstr(out, " kc_crasher\n") != NULL);
+		printf("    %s: %zu processes as the guest listed them (pids up to %u)\n",
+		       strrchr(dumps[i].dir, '/') + 1, checked, max_pid);
+		free(truth);
+		free(out);
+	}
+	close_debian_dumps(dumps, n);
+}
+
+/* mod: each module of /proc/modules with its size and base address. */
+KC_TEST(debian_mod_matches_proc_modules)
+{
+	struct debian_dump dumps[4];
+	size_t n = open_debian_dumps(dumps, 4);
+	for (size_t i = 0; i < n; i++) {
+		char *truth = ground_truth(&dumps[i], "modules.txt");
+		char *out = run(dumps[i].session, "mod");
+		REQUIRE(truth && out);
+		size_t modules = 0, lines = 0;
+		for (const char *l = out; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0))
+			lines += isxdigit((unsigned char)*l) != 0;
+		for (char *line = strtok(truth, "\n"); line; line = strtok(NULL, "\n")) {
+			char name[64];
+			unsigned long size;
+			unsigned long long base;
+			if (sscanf(line, "%63s %lu %*d %*s %*s %llx", name, &size, &base) != 3)
+				continue;
+			bool found = false;
+			for (const char *l = out; *l && !found; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+				char kname[64];
+				unsigned long long kbase;
+				unsigned long ksize;
+				found = sscanf(l, "%*x %63s %llx %lu", kname, &kbase, &ksize) == 3 &&
+					strcmp(kname, name) == 0 && kbase == base && ksize == size;
+			}
+			CHECK_MSG(found, "%s: module %s at %llx, %lu bytes, not in mod", dumps[i].dir,
+				  name, base, size);
+			modules++;
+		}
+		CHECK(modules > 0);
+		CHECK_EQ_U64(lines, modules);
+		free(truth);
+		free(out);
+	}
+	close_debian_dumps(dumps, n);
+}
+
+/* log: makedumpfile --dump-dmesg's lines, less its caller column. */
+KC_TEST(debian_log_matches_makedumpfile)
+{
+	struct debian_dump dumps[4];
+	size_t n = open_debian_dumps(dumps, 4);
+	for (size_t i = 0; i < n; i++) {
+		char *truth = ground_truth(&dumps[i], "makedumpfile-dump-dmesg.txt");
+		char *out = run(dumps[i].session, "log");
+		REQUIRE(truth && out);
+		/* "[    1.234567] [    T123] text" -> "[    1.234567] text" */
+		char *expected = malloc(strlen(truth) + 1), *w = expected;
+		REQUIRE(expected);
+		for (const char *l = truth; *l;) {
+			size_t len = strcspn(l, "\n");
+			const char *close = memchr(l, ']', len);
+			const char *caller = close ? close + 1 : NULL;
+			if (caller && caller[0] == ' ' && caller[1] == '[' && memchr(caller, ']', len - (size_t)(caller - l))) {
+				const char *end = strchr(caller + 1, ']') + 1;
+				memcpy(w, l, (size_t)(caller - l));
+				w += caller - l;
+				memcpy(w, end, len - (size_t)(end - l));
+				w += len - (size_t)(end - l);
+			} else {
+				memcpy(w, l, len);
+				w += len;
+			}
+			l += len;
+			if (*l == '\n')
+				*w++ = *l++;
+		}
+		*w = '\0';
+		CHECK_MSG(strcmp(out, expected) == 0, "%s: log differs from makedumpfile's (%zu vs %zu bytes)",
+			  dumps[i].dir, strlen(out), strlen(expected));
+		free(expected);
+		free(truth);
+		free(out);
+	}
+	close_debian_dumps(dumps, n);
+}
+
+/*
+ * bt of the panicking task: the kernel's own "Call trace:" from panic
+ * down, in order. The kernel prints a return address that is the first
+ * instruction of the next function as that function ("+0x0"), which
+ * kcrash, looking up the call, names as the caller: those are skipped.
+ */
+KC_TEST(debian_bt_panic_task_follows_call_trace)
+{
+	struct debian_dump dumps[4];
+	size_t n = open_debian_dumps(dumps, 4);
+	for (size_t i = 0; i < n; i++) {
+		char *panic = ground_truth(&dumps[i], "panic.txt");
+		char *out = run(dumps[i].session, "bt");
+		REQUIRE(panic && out);
+		CHECK(strstr(out, "COMMAND: \"kc_crasher\"") != NULL);
+		const char *trace = strstr(panic, "Call trace:");
+		REQUIRE(trace);
+		bool from_panic = false;
+		const char *at = out;
+		size_t matched = 0;
+		for (const char *l = trace; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+			char fn[256], off[64];
+			const char *p = strchr(l, ']');
+			if (!p || sscanf(p + 1, " %255[^+]+%63[^/]", fn, off) != 2)
+				continue;
+			if (strcmp(fn, "panic") == 0)
+				from_panic = true;
+			if (!from_panic || strcmp(off, "0x0") == 0)
+				continue;
+			char want[300];
+			snprintf(want, sizeof(want), "] %s at ", fn);
+			const char *found = strstr(at, want);
+			CHECK_MSG(found != NULL, "%s: %s (from the kernel's trace) not in bt after the previous frame",
+				  dumps[i].dir, fn);
+			if (found) {
+				at = found;
+				matched++;
+			}
+		}
+		CHECK(matched >= 10);
+		free(panic);
+		free(out);
+	}
+	close_debian_dumps(dumps, n);
+}
+
+/* kcrash --triage --json on the dump alone names the crash. */
+KC_TEST(debian_triage_json_dump_alone)
+{
+	struct debian_dump dumps[4];
+	size_t n = open_debian_dumps(dumps, 4);
+	for (size_t i = 0; i < n; i++) {
+		char *out = NULL, *err = NULL;
+		int rc = kc_test_run_kcrashf(&out, &err, "--triage --json --no-debuginfod '%s/vmcore.kdump-zlib'",
+					     dumps[i].dir);
+		CHECK_EQ_U64(rc, 0);
+		CHECK_MSG(out && strstr(out, "\"kind\": \"sysrq\"") && strstr(out, "\"comm\": \"kc_crasher\"") &&
+			  strstr(out, "\"function\": \"sysrq_handle_crash\"") &&
+			  strstr(out, "\"panic_message\": \"sysrq triggered crash\""),
+			  "%s: %.300s", dumps[i].dir, out ? out : "");
+		free(out);
+		free(err);
+	}
+	close_debian_dumps(dumps, n);
+}
