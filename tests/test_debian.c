@@ -318,6 +318,11 @@ KC_TEST(debian_bt_panic_task_follows_call_trace)
 			}
 		}
 		CHECK(matched >= 10);
+		/* Source lines need DWARF: one line says so, then the same trace. */
+		char *with_lines = run(dumps[i].session, "bt -l");
+		CHECK(with_lines && strncmp(with_lines, "bt: -l: no source lines", 23) == 0 &&
+		      strcmp(strchr(with_lines, '\n') + 1, out) == 0);
+		free(with_lines);
 		free(panic);
 		free(out);
 	}

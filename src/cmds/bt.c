@@ -142,6 +142,10 @@ static struct kc_error *cmd_bt(struct kc_session *session, int argc, char **argv
 		req.any_selected = true;
 		err = kc_tasks_select(list, argv[i], false, req.selected);
 	}
+	if (!err && (req.flags & KC_BT_LINES) && !session->vmlinux_path && !req.json)
+		/* One line, then the trace without them, as the user asked for one. */
+		fprintf(out, "bt: -l: no source lines: they come from the vmlinux's DWARF, and the dump is open without it (%s)\n",
+			session->symtab ? session->symtab->origin : "no symbols");
 	if (!err)
 		err = run_bt(session, list, &req, out);
 	free(req.selected);
