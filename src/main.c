@@ -17,6 +17,7 @@
 
 #include "cmds/command.h"
 #include "kernel.h"
+#include "modbtf.h"
 #include "session.h"
 #include "types.h"
 #include "shell.h"
@@ -313,11 +314,23 @@ static void report_sources(struct kc_session *session, bool silent)
 			kc_error_message(session->symbols_error) : "no vmlinux");
 	struct kc_types *types;
 	struct kc_error *err = kc_session_types(session, &types);
-	if (err)
+	if (err) {
 		fprintf(stderr, "; types: none (%s)\n", kc_error_message(err));
-	else
-		fprintf(stderr, "; types: %s\n", kc_types_description(types));
+		kc_error_destroy(err);
+		return;
+	}
+	fprintf(stderr, "; types: %s", kc_types_description(types));
+	/* Modules' split BTF, from the dump's btf_modules list. */
+	const struct kc_module_btfs *modules;
+	err = kc_types_btf(types) ? kc_module_btfs_get(session, &modules) : NULL;
+	if (kc_types_btf(types) && !err) {
+		size_t read = 0;
+		for (size_t i = 0; i < modules->nr_modules; i++)
+			read += modules->modules[i].btf != NULL;
+		fprintf(stderr, ", BTF of %zu of %zu modules", read, modules->nr_modules);
+	}
 	kc_error_destroy(err);
+	fputc('\n', stderr);
 }
 
 int main(int argc, char **argv)

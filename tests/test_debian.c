@@ -348,3 +348,30 @@ KC_TEST(debian_triage_json_dump_alone)
 	}
 	close_debian_dumps(dumps, n);
 }
+
+/* The startup line says what the dump alone gave: kallsyms, BTF, modules' BTF. */
+KC_TEST(debian_startup_line_names_sources)
+{
+	struct debian_dump dumps[4];
+	size_t n = open_debian_dumps(dumps, 4);
+	for (size_t i = 0; i < n; i++) {
+		char *modules = ground_truth(&dumps[i], "modules.txt");
+		REQUIRE(modules);
+		size_t nr_modules = 0;
+		for (const char *p = modules; *p; p++)
+			nr_modules += *p == '\n';
+		char *out = NULL, *err = NULL;
+		int rc = kc_test_run_kcrashf(&out, &err, "--no-debuginfod -c 'sym schedule' '%s/vmcore.kdump-zlib'",
+					     dumps[i].dir);
+		CHECK_EQ_U64(rc, 0);
+		char want[128];
+		snprintf(want, sizeof(want), ", BTF of %zu of %zu modules\n", nr_modules, nr_modules);
+		CHECK_MSG(err && strstr(err, "symbols: kallsyms in dump (") &&
+			  strstr(err, "; types: BTF in the dump at 0x") && strstr(err, want),
+			  "%s: stderr: %s", dumps[i].dir, err ? err : "");
+		free(modules);
+		free(out);
+		free(err);
+	}
+	close_debian_dumps(dumps, n);
+}
