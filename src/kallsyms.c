@@ -628,12 +628,14 @@ struct kc_error *kc_kallsyms_decode(kc_kallsyms_read_fn *read, void *arg,
 					(unsigned long long)loc->num_syms, nr, MAX_SYMBOLS);
 	struct token_table *tok = malloc(sizeof(*tok));
 	struct names_reader *nr_reader = malloc(sizeof(*nr_reader));
-	struct kc_symbol *symbols = malloc(sizeof(*symbols) * nr);
+	/* Grown as names decode: a damaged num_syms allocates nothing big. */
+	size_t symbols_cap = nr < 4096 ? nr : 4096;
+	struct kc_symbol *symbols = malloc(sizeof(*symbols) * symbols_cap);
 	size_t elem = loc->absolute ? 8 : 4;
-	uint8_t *raw = malloc(elem * nr);
+	uint8_t *raw = NULL;
 	size_t arena_size = 16u << 10, arena_len = 0;
 	char *arena = malloc(arena_size);
-	if (!tok || !nr_reader || !symbols || !raw || !arena) {
+	if (!tok || !nr_reader || !symbols || !arena) {
 		err = &kc_error_nomem;
 		goto out;
 	}
@@ -684,12 +686,27 @@ struct kc_error *kc_kallsyms_decode(kc_kallsyms_read_fn *read, void *arg,
 					      (unsigned long long)nr_reader->pos, (int)name_len, name);
 			goto out;
 		}
+		if (i == symbols_cap) {
+			size_t cap = symbols_cap * 2 < nr ? symbols_cap * 2 : nr;
+			struct kc_symbol *grown = realloc(symbols, sizeof(*symbols) * cap);
+			if (!grown) {
+				err = &kc_error_nomem;
+				goto out;
+			}
+			symbols = grown;
+			symbols_cap = cap;
+		}
 		symbols[i] = (struct kc_symbol){
 			.type = name[0],
 			.name = (const char *)(uintptr_t)(arena_len + 1),
 		};
 		name[name_len] = '\0';
 		arena_len += name_len + 1;
+	}
+	raw = malloc(elem * nr);
+	if (!raw) {
+		err = &kc_error_nomem;
+		goto out;
 	}
 	err = read(arg, loc->offsets, raw, elem * nr);
 	if (err) {
