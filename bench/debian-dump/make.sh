@@ -36,7 +36,9 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 # the modules the initramfs loads, dependencies first (Debian ships no modules.dep:
 # depmod makes it at install time; these come from each .ko's modinfo "depends=")
-MODULES="virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4"
+# qemu_fw_cfg (CONFIG_FW_CFG_SYSFS=m) writes the guest's VMCOREINFO address to QEMU's
+# -device vmcoreinfo: without it QEMU's own dumps (qemu.elf, qemu.kdump-zlib) have none
+MODULES="virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4 qemu_fw_cfg"
 
 download() { # PKG: apt-get download PKG:arm64=$KVER into $DEBS unless there
   ( cd "$DEBS" && { ls "$1"_"$KVER"_arm64.deb > /dev/null 2>&1 || apt-get download "$1:arm64=$KVER" 2>&1 | grep -v unsandboxed; } ) || true
@@ -70,10 +72,21 @@ stage_initramfs() {
   install -m755 "$HERE/init" "$root/init"
   install -m755 "$HERE/kc_crasher" "$root/bin/kc_crasher"
   : > "$root/usr/lib/modules/load-order"
+  # 6.1 (bookworm): lib/modules/$KREL/**/m.ko; 6.12 (trixie, merged /usr):
+  # usr/lib/modules/$KREL/**/m.ko.xz (CONFIG_MODULE_COMPRESS_XZ), decompressed here so
+  # that busybox insmod gets a plain ELF .ko (the appended signature stays in it)
+  local mdirs=()
+  for f in "$KIMG/lib/modules/$KREL" "$KIMG/usr/lib/modules/$KREL"; do [ -d "$f" ] && mdirs+=("$f"); done
+  [ ${#mdirs[@]} -gt 0 ] || { echo "no lib/modules/$KREL in the package" >&2; exit 1; }
   for m in $MODULES; do
-    f=$(find "$KIMG/lib/modules/$KREL" -name "$m.ko")
+    f=$(find "${mdirs[@]}" \( -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" -o -name "$m.ko.gz" \) | head -1)
     [ -n "$f" ] || { echo "module $m not in the package" >&2; exit 1; }
-    cp "$f" "$root/usr/lib/modules/"
+    case "$f" in
+      *.ko.xz)  xz -dc "$f" > "$root/usr/lib/modules/$m.ko" ;;
+      *.ko.zst) zstd -q -dc "$f" > "$root/usr/lib/modules/$m.ko" ;;
+      *.ko.gz)  gzip -dc "$f" > "$root/usr/lib/modules/$m.ko" ;;
+      *)        cp "$f" "$root/usr/lib/modules/" ;;
+    esac
     echo "$m" >> "$root/usr/lib/modules/load-order"
   done
   # for kallsyms_with_text in init: _stext - _text (the vmlinux's link-time addresses)
@@ -140,11 +153,25 @@ stage_run() {
 stage_collect() {
   local D=$WORK/extract/dumps G=$OUT/ground-truth
   rm -rf "$G"; mkdir -p "$G"
-  mv -f "$D/vmcore.kdump-zlib" "$OUT/vmcore.kdump-zlib"
-  mv -f "$D/vmcore.raw.elf" "$OUT/vmcore.elf"
+  # makedumpfile may fail in the capture kernel: 1.7.6 (and 1.7.8) reject 4K pages with
+  # VA_BITS=52, Debian's 6.12 arm64 config (LPA2): "PAGE SIZE 0x1000 and VA Bits 52 not
+  # supported"; then only the raw /proc/vmcore copy is there (see makedumpfile.log)
+  if [ -f "$D/vmcore.kdump-zlib" ]; then mv -f "$D/vmcore.kdump-zlib" "$OUT/vmcore.kdump-zlib"
+  elif [ ! -f "$OUT/vmcore.kdump-zlib" ]; then
+    log "no vmcore.kdump-zlib: makedumpfile failed in the capture kernel:"; grep -E 'not supported|Can.t determine|rc=' "$D/makedumpfile.log" >&2 || true
+  fi
+  [ -f "$D/vmcore.raw.elf" ] && mv -f "$D/vmcore.raw.elf" "$OUT/vmcore.elf"
+  [ -f "$OUT/vmcore.elf" ] || { log "no vmcore.elf either: see $WORK/console.log"; exit 1; }
   [ -f "$WORK/qemu-dumps/qemu.elf" ] && mv -f "$WORK/qemu-dumps/qemu.elf" "$OUT/qemu.elf"
+  # QEMU 7.2 writes kdump in the flattened format: reassemble it (host makedumpfile -R)
+  if [ -f "$WORK/qemu-dumps/qemu.kdump-zlib" ] && command -v makedumpfile > /dev/null; then
+    rm -f "$OUT/qemu.kdump-zlib"
+    makedumpfile -R "$OUT/qemu.kdump-zlib" < "$WORK/qemu-dumps/qemu.kdump-zlib" > /dev/null \
+      && rm -f "$WORK/qemu-dumps/qemu.kdump-zlib"
+  fi
   cp -r "$WORK/extract/gt/." "$G/"
-  cp "$D/dmesg.txt" "$G/makedumpfile-dump-dmesg.txt"
+  mkdir -p "$G/qemu-dumps"; cp "$WORK"/qemu-dumps/*.{txt,json} "$WORK/qmp-dump.log" "$G/qemu-dumps/" 2>/dev/null || true
+  [ -f "$D/dmesg.txt" ] && cp "$D/dmesg.txt" "$G/makedumpfile-dump-dmesg.txt"
   cp "$D"/{capture-kernel-dmesg.txt,makedumpfile.log,makedumpfile-version.txt,proc-vmcore-ls.txt} "$G/"
   cp "$WORK/console.log" "$WORK/qemu-cmdline.txt" "$G/"
   sed -n '/sysrq: Trigger a crash/,/Bye!/p' "$WORK/console.log" | tr -d '\r' > "$G/panic.txt"
@@ -155,7 +182,7 @@ stage_collect() {
     echo "makedumpfile_guest=$(head -1 "$D/makedumpfile-version.txt")"
     grep -E '^Package: (kexec-tools|makedumpfile|busybox-static) ' "$WORK/userland.txt" || true
   } > "$G/build-info.txt"
-  (cd "$OUT" && ls -l vmcore.* qemu.elf vmlinux 2>/dev/null) >&2
+  (cd "$OUT" && ls -l vmcore.* qemu.* vmlinux 2>/dev/null) >&2
 }
 
 for s in $STAGES; do "stage_$s"; done
