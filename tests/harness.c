@@ -187,11 +187,21 @@ const char *kc_test_fixture_vmlinux(const char *fixture)
 struct kc_session *kc_test_open_session(const char *fixture, const char *dump_file)
 {
 	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
-	const char *dump = kc_test_fixture(fixture, dump_file);
-	if (!vmlinux || !dump)
+	if (!vmlinux)
 		return NULL;
-	struct kc_session_options opts = {
-		.vmlinux_path = vmlinux, .dump_paths = &dump, .nr_dump_paths = 1};
+	struct kc_session_options opts = {.vmlinux_path = vmlinux};
+	return kc_test_open_session_with(fixture, dump_file, &opts);
+}
+
+struct kc_session *kc_test_open_session_with(const char *fixture, const char *dump_file,
+					     const struct kc_session_options *template)
+{
+	const char *dump = kc_test_fixture(fixture, dump_file);
+	if (!dump)
+		return NULL;
+	struct kc_session_options opts = *template;
+	opts.dump_paths = &dump;
+	opts.nr_dump_paths = 1;
 	struct kc_session *session;
 	struct kc_error *err = kc_session_open(&opts, &session);
 	if (err) {
@@ -382,4 +392,24 @@ const char *kc_test_pahole_btf(const char *path, const char *name)
 		return NULL;
 	}
 	return slot;
+}
+
+char *kc_test_run_commands(struct kc_session *session, const char *const *commands,
+			   size_t nr_commands)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < nr_commands; i++) {
+		fprintf(f, "kcrash> %s\n", commands[i]);
+		struct kc_error *err = kc_session_run_line(session, commands[i], f);
+		if (err) {
+			fprintf(f, "error: %s\n", kc_error_message(err));
+			kc_error_destroy(err);
+		}
+	}
+	fclose(f);
+	return text;
 }

@@ -111,7 +111,17 @@ const char *kc_test_fixture_vmlinux(const char *fixture);
  * NULL after recording a skip (missing fixture) or a failure (open error).
  */
 struct kc_session;
+struct kc_session_options;
 struct kc_session *kc_test_open_session(const char *fixture, const char *dump_file);
+/* The same with TEMPLATE's options (its dump paths replaced by DUMP_FILE's). */
+struct kc_session *kc_test_open_session_with(const char *fixture, const char *dump_file,
+					     const struct kc_session_options *template);
+/*
+ * Each of COMMANDS run on SESSION, as "kcrash> CMD" then its output (or
+ * "error: MESSAGE"), into one malloc'd string.
+ */
+char *kc_test_run_commands(struct kc_session *session, const char *const *commands,
+			   size_t nr_commands);
 
 /*
  * PATH's DWARF as BTF (a raw blob, as /sys/kernel/btf/vmlinux), made once

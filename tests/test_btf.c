@@ -210,19 +210,8 @@ static const char *const fixture_commands[] = {
 
 static char *run_all(struct kc_session *session)
 {
-	char *text = NULL;
-	size_t len;
-	FILE *f = open_memstream(&text, &len);
-	for (size_t i = 0; i < sizeof(fixture_commands) / sizeof(fixture_commands[0]); i++) {
-		fprintf(f, "kcrash> %s\n", fixture_commands[i]);
-		struct kc_error *err = kc_session_run_line(session, fixture_commands[i], f);
-		if (err) {
-			fprintf(f, "error: %s\n", kc_error_message(err));
-			kc_error_destroy(err);
-		}
-	}
-	fclose(f);
-	return text;
+	return kc_test_run_commands(session, fixture_commands,
+				    sizeof(fixture_commands) / sizeof(fixture_commands[0]));
 }
 
 static struct kc_session *open_with(const char *fixture, const char *dump_file,

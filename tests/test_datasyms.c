@@ -23,21 +23,10 @@ static const char *const dump_files[] = {
 static struct kc_session *open_kallsyms_like(const char *fixture, const char *dump_file)
 {
 	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
-	const char *dump = kc_test_fixture(fixture, dump_file);
-	if (!vmlinux || !dump)
+	if (!vmlinux)
 		return NULL;
-	struct kc_session_options opts = {
-		.vmlinux_path = vmlinux, .dump_paths = &dump, .nr_dump_paths = 1,
-		.kallsyms_like_symbols = true};
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		kc_test_fail(__FILE__, __LINE__, "%s/%s: %s", fixture, dump_file,
-			     kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	return session;
+	struct kc_session_options opts = {.vmlinux_path = vmlinux, .kallsyms_like_symbols = true};
+	return kc_test_open_session_with(fixture, dump_file, &opts);
 }
 
 /* The symbols the fixture kernels have (no BTF, no SDEI, no NUMA). */

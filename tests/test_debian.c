@@ -84,6 +84,13 @@ static char *ground_truth(const struct debian_dump *dd, const char *file)
 	return text;
 }
 
+/* The line after L's (its NUL at the end). */
+static const char *next_line(const char *l)
+{
+	l += strcspn(l, "\n");
+	return *l ? l + 1 : l;
+}
+
 static char *run(struct kc_session *session, const char *line)
 {
 	char *text = NULL;
@@ -201,7 +208,7 @@ KC_TEST(debian_ps_matches_guest)
 			max_pid = pid > max_pid ? pid : max_pid;
 			/* kcrash: " PID PPID CPU TASK ST %MEM VSZ RSS COMM", threads too. */
 			bool found = false;
-			for (const char *l = out; *l && !found; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+			for (const char *l = out; *l && !found; l = next_line(l)) {
 				unsigned kpid, kppid;
 				char kcomm[64];
 				if (sscanf(l + (*l == '>'), " %u %u %*u %*x %*s %*s %*u %*u %63[^\n]",
@@ -241,7 +248,7 @@ KC_TEST(debian_mod_matches_proc_modules)
 		char *out = run(dumps[i].session, "mod");
 		REQUIRE(truth && out);
 		size_t modules = 0, lines = 0;
-		for (const char *l = out; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0))
+		for (const char *l = out; *l; l = next_line(l))
 			lines += isxdigit((unsigned char)*l) != 0;
 		for (char *line = strtok(truth, "\n"); line; line = strtok(NULL, "\n")) {
 			char name[64];
@@ -250,7 +257,7 @@ KC_TEST(debian_mod_matches_proc_modules)
 			if (sscanf(line, "%63s %lu %*d %*s %*s %llx", name, &size, &base) != 3)
 				continue;
 			bool found = false;
-			for (const char *l = out; *l && !found; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+			for (const char *l = out; *l && !found; l = next_line(l)) {
 				char kname[64];
 				unsigned long long kbase;
 				unsigned long ksize;
@@ -349,7 +356,7 @@ KC_TEST(debian_bt_panic_task_follows_call_trace)
 		bool from_panic = false;
 		const char *at = out;
 		size_t matched = 0;
-		for (const char *l = trace; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+		for (const char *l = trace; *l; l = next_line(l)) {
 			char fn[256], off[64];
 			const char *p = strchr(l, ']');
 			if (!p || sscanf(p + 1, " %255[^+]+%63[^/]", fn, off) != 2)

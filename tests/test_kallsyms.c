@@ -68,21 +68,8 @@ static void free_core_symbols(struct core_symbol *syms, size_t count)
 static struct kc_session *open_alone(const char *fixture, const char *dump_file,
 				     const struct kc_session_options *extra)
 {
-	const char *dump = kc_test_fixture(fixture, dump_file);
-	if (!dump)
-		return NULL;
-	struct kc_session_options opts = extra ? *extra : (struct kc_session_options){0};
-	opts.dump_paths = &dump;
-	opts.nr_dump_paths = 1;
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		kc_test_fail(__FILE__, __LINE__, "%s/%s: %s", fixture, dump_file,
-			     kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	return session;
+	struct kc_session_options none = {0};
+	return kc_test_open_session_with(fixture, dump_file, extra ? extra : &none);
 }
 
 /* SESSION's table against the guest's /proc/kallsyms, in order. */
@@ -192,19 +179,8 @@ static const char *const alone_commands[] = {
 
 static char *run_commands(struct kc_session *session)
 {
-	char *text = NULL;
-	size_t len;
-	FILE *f = open_memstream(&text, &len);
-	for (size_t i = 0; i < sizeof(alone_commands) / sizeof(alone_commands[0]); i++) {
-		fprintf(f, "kcrash> %s\n", alone_commands[i]);
-		struct kc_error *err = kc_session_run_line(session, alone_commands[i], f);
-		if (err) {
-			fprintf(f, "error: %s\n", kc_error_message(err));
-			kc_error_destroy(err);
-		}
-	}
-	fclose(f);
-	return text;
+	return kc_test_run_commands(session, alone_commands,
+				    sizeof(alone_commands) / sizeof(alone_commands[0]));
 }
 
 /* sys's KERNEL line names the vmlinux, or "(none given)": dropped from both. */
