@@ -1428,6 +1428,53 @@ static bool visit_string(void *arg, uint64_t hit)
 	return false;
 }
 
+/*
+ * taint_flags by content (kernel/panic.c, v4.10+): the array whose first
+ * entries are {'P', 'G', ...} and {'F', ' ', ...}, found in the image's
+ * .rodata and checked as the code route's candidates are. For code that
+ * reaches it only at an offset: GCC 10 on v5.10 loads entry 0's letters
+ * as immediates and addresses &taint_flags[1].
+ */
+struct taint_flags_scan {
+	struct pointer_scan scan;
+	uint64_t c_true;  /* where the 'P' is in an entry */
+};
+
+static bool visit_taint_flags(void *arg, uint64_t hit)
+{
+	struct taint_flags_scan *tfs = arg;
+	return hit >= tfs->c_true && visit_checked(&tfs->scan, hit - tfs->c_true);
+}
+
+static struct kc_error *route_taint_flags(struct kc_session *session, uint64_t *addr,
+					  struct kc_datasym_verdict *verdict, char *how,
+					  size_t len)
+{
+	uint64_t start, end, c_true, c_false;
+	struct kc_error *err = kc_datasym_data_range(session, &start, &end);
+	if (!err)
+		err = member_offset(session, "struct taint_flag", "c_true", &c_true);
+	if (!err)
+		err = member_offset(session, "struct taint_flag", "c_false", &c_false);
+	if (err)
+		return kc_error_prefix(err, "image data scan");
+	/* char c_true, c_false; in every layout so far: "PG" in memory. */
+	if (c_false != c_true + 1)
+		return reject("struct taint_flag's c_true and c_false are not adjacent");
+	struct taint_flags_scan tfs = {
+		.scan = {.session = session, .check = check_taint_flags}, .c_true = c_true};
+	err = rodata_search(session, start, end, "PG", 2, 1, visit_taint_flags, &tfs);
+	if (err)
+		return kc_error_prefix(err, "image data scan");
+	if (tfs.scan.nr_found != 1)
+		return reject("image data scan: %zu arrays start with {'P', 'G'}, {'F', ' '}, ...",
+			      tfs.scan.nr_found);
+	*addr = tfs.scan.found;
+	*verdict = tfs.scan.verdict;
+	snprintf(how, len, "the image data scan ({'P', 'G'}, {'F', ' '}, ...) found it");
+	return NULL;
+}
+
 /* task_state_array by content: a pointer, in the image, to "R (running)". */
 static struct kc_error *route_task_state_array(struct kc_session *session, uint64_t *addr,
 					       struct kc_datasym_verdict *verdict, char *how, size_t len)
@@ -1798,7 +1845,7 @@ static const struct kc_datasym_spec specs[] = {
 	{"node_data", NULL, fns_node_data, check_node_data, NULL, false},
 	{"_totalram_pages", NULL, fns_totalram, check_totalram, NULL, false},
 	{"tainted_mask", NULL, fns_tainted_mask, check_tainted_mask, NULL, false},
-	{"taint_flags", NULL, fns_taint_flags, check_taint_flags, NULL, false},
+	{"taint_flags", NULL, fns_taint_flags, check_taint_flags, route_taint_flags, false},
 	{"pid_max", NULL, fns_pid_max, check_pid_max, NULL, false},
 	{"task_state_array", NULL, fns_task_state_array, check_task_state_array,
 	 route_task_state_array, false},

@@ -328,6 +328,8 @@ static void report_sources(struct kc_session *session, bool silent)
 		for (size_t i = 0; i < modules->nr_modules; i++)
 			read += modules->modules[i].btf != NULL;
 		fprintf(stderr, ", BTF of %zu of %zu modules", read, modules->nr_modules);
+	} else if (err) {
+		fprintf(stderr, ", no modules' BTF (%s)", kc_error_message(err));
 	}
 	kc_error_destroy(err);
 	fputc('\n', stderr);

@@ -6,7 +6,8 @@
 #
 # Usage: make.sh OUTDIR [STAGE...]       stages: debs initramfs run collect (default: all)
 #   OUTDIR: where the .debs, the scratch files and the dumps go (outside git, several GB)
-#   KREL=6.1.0-53-arm64 KVER=6.1.187-1 (the Debian ABI name and package version)
+#   KREL=6.1.0-53-arm64 KVER=6.1.187-1 (the Debian ABI name and package version);
+#   also KREL=5.10.0-30-arm64 KVER=5.10.218-1 (bullseye) and 6.12 (trixie)
 #   DBG_VMLINUX=path: the -dbg vmlinux when already extracted (else the -dbg .deb is
 #   downloaded and only its vmlinux extracted)
 #
@@ -38,7 +39,9 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 # depmod makes it at install time; these come from each .ko's modinfo "depends=")
 # qemu_fw_cfg (CONFIG_FW_CFG_SYSFS=m) writes the guest's VMCOREINFO address to QEMU's
 # -device vmcoreinfo: without it QEMU's own dumps (qemu.elf, qemu.kdump-zlib) have none
-MODULES="virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4 qemu_fw_cfg"
+# virtio and virtio_ring are modules in 5.10 (bullseye, CONFIG_VIRTIO=m) and built in from
+# 6.1 on: a module the package lists in modules.builtin is skipped (MODULES= overrides)
+MODULES=${MODULES:-"virtio virtio_ring virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4 qemu_fw_cfg"}
 
 download() { # PKG: apt-get download PKG:arm64=$KVER into $DEBS unless there
   ( cd "$DEBS" && { ls "$1"_"$KVER"_arm64.deb > /dev/null 2>&1 || apt-get download "$1:arm64=$KVER" 2>&1 | grep -v unsandboxed; } ) || true
@@ -79,6 +82,9 @@ stage_initramfs() {
   for f in "$KIMG/lib/modules/$KREL" "$KIMG/usr/lib/modules/$KREL"; do [ -d "$f" ] && mdirs+=("$f"); done
   [ ${#mdirs[@]} -gt 0 ] || { echo "no lib/modules/$KREL in the package" >&2; exit 1; }
   for m in $MODULES; do
+    if grep -qs "/$m\.ko$" "${mdirs[@]/%//modules.builtin}"; then
+      log "module $m is built in: not loaded"; continue
+    fi
     f=$(find "${mdirs[@]}" \( -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" -o -name "$m.ko.gz" \) | head -1)
     [ -n "$f" ] || { echo "module $m not in the package" >&2; exit 1; }
     case "$f" in

@@ -167,13 +167,19 @@ static void taint_letters(struct kc_session *session, uint64_t mask, char *buf,
 	if (!err && !complete)
 		count = 64;
 	size_t n = 0;
-	for (uint64_t bit = 0; !err && bit < count && bit < 64 && n + 1 < len; bit++) {
+	for (uint64_t bit = 0; bit < 64 && n + 1 < len; bit++) {
 		if (!(mask & (UINT64_C(1) << bit)))
 			continue;
-		char c;
-		err = kc_kernel_read(session, table + bit * elem_size, &c, 1);
-		if (!err)
-			buf[n++] = c;
+		/* A letter that cannot be read is '?', never left out. */
+		char c = '?';
+		if (!err && bit < count) {
+			struct kc_error *read_err = kc_kernel_read(session, table + bit * elem_size,
+								   &c, 1);
+			if (read_err)
+				c = '?';
+			kc_error_destroy(read_err);
+		}
+		buf[n++] = c;
 	}
 	buf[n] = '\0';
 	kc_error_destroy(err);
