@@ -613,9 +613,10 @@ struct kc_error *kc_kallsyms_locate_scan(kc_kallsyms_read_fn *read, void *arg,
 
 struct kc_error *kc_kallsyms_decode(kc_kallsyms_read_fn *read, void *arg,
 				    const struct kc_kallsyms_location *loc,
-				    uint64_t runtime_stext, uint64_t kaslr_offset,
-				    struct kc_symtab **ret)
+				    const struct kc_kallsyms_expect *expect,
+				    uint64_t kaslr_offset, struct kc_symtab **ret)
 {
+	uint64_t runtime_stext = expect->stext;
 	uint8_t word[8];
 	struct kc_error *err = read(arg, loc->num_syms, word, 4);
 	if (err)
@@ -750,8 +751,21 @@ struct kc_error *kc_kallsyms_decode(kc_kallsyms_read_fn *read, void *arg,
 				 used ? "; " : "", encoding_names[tries[t]]);
 			continue;
 		}
-		if (!runtime_stext) {
-			chosen = true; /* nothing to check it against */
+		if (!runtime_stext && stext < nr && expect->image_end) {
+			/* No _stext to compare: it must be in the image, and a
+			 * base-relative table must start at its base. */
+			uint64_t got = symbol_address(tries[t], raw, loc->offsets, base, stext);
+			bool first_at_base = tries[t] != ENC_BASE_RELATIVE || kc_get_le32(raw) == 0;
+			chosen = got >= expect->image_start && got < expect->image_end &&
+				 first_at_base;
+			if (!chosen)
+				snprintf(why + used, sizeof(why) - used,
+					 "%s%s: _stext at 0x%llx, %s", used ? "; " : "",
+					 encoding_names[tries[t]], (unsigned long long)got,
+					 first_at_base ? "outside the kernel image" :
+							 "the first offset is not 0");
+		} else if (!runtime_stext) {
+			chosen = stext < nr || !expect->image_end; /* nothing else to check */
 		} else if (stext == nr) {
 			break;
 		} else {
@@ -766,11 +780,17 @@ struct kc_error *kc_kallsyms_decode(kc_kallsyms_read_fn *read, void *arg,
 			encoding = tries[t];
 	}
 	if (!chosen) {
-		if (stext == nr && runtime_stext)
+		if (stext == nr)
 			snprintf(why, sizeof(why), "no _stext among the %u symbols", nr);
-		err = kc_error_create(KC_ERR_FORMAT,
-				      "kallsyms (%s) does not match the dump: VMCOREINFO puts _stext at 0x%llx, but %s",
-				      loc->source, (unsigned long long)runtime_stext, why);
+		if (runtime_stext)
+			err = kc_error_create(KC_ERR_FORMAT,
+					      "kallsyms (%s) does not match the dump: VMCOREINFO puts _stext at 0x%llx, but %s",
+					      loc->source, (unsigned long long)runtime_stext, why);
+		else
+			err = kc_error_create(KC_ERR_FORMAT,
+					      "kallsyms (%s) does not match the dump: the kernel image is 0x%llx-0x%llx, but %s",
+					      loc->source, (unsigned long long)expect->image_start,
+					      (unsigned long long)expect->image_end, why);
 		goto out;
 	}
 	for (uint32_t i = 0; i < nr; i++) {

@@ -76,14 +76,24 @@ struct kc_error *kc_kallsyms_locate_scan(kc_kallsyms_read_fn *read, void *arg,
 					 uint64_t start, uint64_t end,
 					 struct kc_kallsyms_location *loc);
 
+/* What the decoded tables must agree with, run-time addresses. */
+struct kc_kallsyms_expect {
+	/* VMCOREINFO's SYMBOL(_stext) (v5.13+, and backported): the tables
+	 * must put _stext there. 0: unknown, and then... */
+	uint64_t stext;
+	/* ...their _stext must be in [image_start, image_end) (the kernel
+	 * image's mapping), and offsets from kallsyms_relative_base must
+	 * start at 0 (the base is the first symbol's address). */
+	uint64_t image_start, image_end;
+};
+
 /*
  * Decode the tables at LOC into a symbol table of link-time addresses
- * (run-time address - KASLR_OFFSET). RUNTIME_STEXT (VMCOREINFO
- * SYMBOL(_stext), 0 if unknown) must be what the tables give _stext.
+ * (run-time address - KASLR_OFFSET), checked against EXPECT.
  */
 struct kc_error *kc_kallsyms_decode(kc_kallsyms_read_fn *read, void *arg,
 				    const struct kc_kallsyms_location *loc,
-				    uint64_t runtime_stext, uint64_t kaslr_offset,
-				    struct kc_symtab **ret);
+				    const struct kc_kallsyms_expect *expect,
+				    uint64_t kaslr_offset, struct kc_symtab **ret);
 
 #endif

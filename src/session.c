@@ -226,7 +226,10 @@ static struct kc_error *load_symbols_file(struct kc_session *session, const char
 /*
  * No vmlinux: the symbols from the dump's own kallsyms tables, where
  * VMCOREINFO says they are or found by scanning the image from _stext,
- * checked against VMCOREINFO's SYMBOL(_stext).
+ * checked against VMCOREINFO's SYMBOL(_stext). Kernels before v5.13
+ * without it (unless backported) scan from the image's start
+ * (KIMAGE_VADDR + the KASLR offset), and the tables' _stext must be in
+ * the image.
  */
 static struct kc_error *load_dump_kallsyms(struct kc_session *session,
 					   const struct kc_session_options *opts)
@@ -238,26 +241,34 @@ static struct kc_error *load_dump_kallsyms(struct kc_session *session,
 				       session->mmu_error ? kc_error_message(session->mmu_error)
 							  : "no virtual memory");
 	const struct kc_arm64_layout *layout = &session->mmu->layout;
-	uint64_t stext = 0;
-	struct kc_error *err = runtime_stext(session, &stext);
-	if (err)
-		return kc_error_prefix(err, "kallsyms in the dump: no run-time _stext to check it against");
 	if (!layout->kaslr_offset.known)
 		return kc_error_create(KC_ERR_UNSUPPORTED,
 				       "kallsyms in the dump: the KASLR offset is unknown (%s)",
 				       layout->kaslr_offset.source);
+	struct kc_kallsyms_expect expect = {0};
+	struct kc_error *err = opts->ignore_vmcoreinfo_stext ?
+		kc_error_create(KC_ERR_LOOKUP, "ignored") : runtime_stext(session, &expect.stext);
+	if (err && err->code == KC_ERR_LOOKUP && layout->kimage_vaddr.known) {
+		kc_error_destroy(err);
+		err = NULL;
+		expect.image_start = layout->kimage_vaddr.value;
+		expect.image_end = expect.image_start + KALLSYMS_SCAN_BYTES;
+	}
+	if (err)
+		return kc_error_prefix(err, "kallsyms in the dump: no run-time _stext or kernel image start to check it against");
+	uint64_t scan_start = expect.stext ? expect.stext : expect.image_start;
 	struct kc_kallsyms_location loc;
 	err = opts->scan_dump_kallsyms || !session->vmcoreinfo ?
 		kc_error_create(KC_ERR_LOOKUP, "not asked") :
 		kc_kallsyms_locate_vmcoreinfo(session->vmcoreinfo, &loc);
 	if (err && err->code == KC_ERR_LOOKUP) {
 		kc_error_destroy(err);
-		err = kc_kallsyms_locate_scan(read_kernel_memory, session->mmu, stext,
-					      stext + KALLSYMS_SCAN_BYTES, &loc);
+		err = kc_kallsyms_locate_scan(read_kernel_memory, session->mmu, scan_start,
+					      scan_start + KALLSYMS_SCAN_BYTES, &loc);
 	}
 	struct kc_symtab *symtab = NULL;
 	if (!err)
-		err = kc_kallsyms_decode(read_kernel_memory, session->mmu, &loc, stext,
+		err = kc_kallsyms_decode(read_kernel_memory, session->mmu, &loc, &expect,
 					 layout->kaslr_offset.value, &symtab);
 	if (!err && opts->kallsyms_like_symbols)
 		err = kc_symtab_keep_kallsyms_like(symtab);

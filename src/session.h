@@ -105,6 +105,9 @@ struct kc_session_options {
 	/* Without a vmlinux: do not use VMCOREINFO's kallsyms exports, find
 	 * the tables by scanning the kernel image (for tests of the scan). */
 	bool scan_dump_kallsyms;
+	/* Act as if VMCOREINFO had no SYMBOL(_stext) (before v5.13), for
+	 * tests of the kallsyms checks that work without it. */
+	bool ignore_vmcoreinfo_stext;
 };
 
 struct kc_error *kc_session_open(const struct kc_session_options *opts,

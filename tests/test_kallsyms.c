@@ -169,6 +169,33 @@ KC_TEST(kallsyms_scan_equals_vmcoreinfo_exports)
 	CHECK_EQ_U64(compared, kc_test_nr_fixtures);
 }
 
+/*
+ * Kernels before v5.13 (without the backport) have no SYMBOL(_stext) in
+ * VMCOREINFO: the scan starts at the image's start and the tables' own
+ * _stext must fall in it. Same table, symbol for symbol.
+ */
+KC_TEST(kallsyms_without_vmcoreinfo_stext_every_fixture)
+{
+	for (size_t f = 0; f < kc_test_nr_fixtures; f++) {
+		const char *fixture = kc_test_fixture_names[f];
+		struct kc_session_options no_stext = {.scan_dump_kallsyms = true,
+						      .ignore_vmcoreinfo_stext = true};
+		struct kc_session *session = open_alone(fixture, "vmcore.kdump-zlib", &no_stext);
+		if (!session)
+			return;
+		if (!session->symtab) {
+			kc_test_fail(__FILE__, __LINE__, "%s: no symbols: %s", fixture,
+				     session->symbols_error ? kc_error_message(session->symbols_error)
+							    : "(no reason)");
+			kc_session_destroy(session);
+			continue;
+		}
+		CHECK(strstr(session->symtab->origin, "found by scanning") != NULL);
+		check_against_proc(session, fixture);
+		kc_session_destroy(session);
+	}
+}
+
 /* ---- the commands on the dump alone -------------------------------------- */
 
 static const char *const alone_commands[] = {
@@ -301,7 +328,8 @@ static void expect_error(struct kc_session *session, const struct kc_kallsyms_lo
 {
 	struct patched_memory pm = {session, at, bytes, len};
 	struct kc_symtab *symtab = NULL;
-	struct kc_error *err = kc_kallsyms_decode(read_patched, &pm, loc, stext,
+	struct kc_kallsyms_expect expect = {.stext = stext};
+	struct kc_error *err = kc_kallsyms_decode(read_patched, &pm, loc, &expect,
 						  session->mmu->layout.kaslr_offset.value, &symtab);
 	CHECK_MSG(err && strstr(kc_error_message(err), want),
 		  "patch at 0x%llx: expected an error with \"%s\", got %s",
@@ -325,14 +353,26 @@ KC_TEST(kallsyms_damaged_tables_are_errors)
 	/* Intact, through the same reader: a table. */
 	struct patched_memory pm = {session, 0, NULL, 0};
 	struct kc_symtab *symtab = NULL;
-	REQUIRE_OK(kc_kallsyms_decode(read_patched, &pm, &loc, stext,
+	struct kc_kallsyms_expect expect = {.stext = stext};
+	REQUIRE_OK(kc_kallsyms_decode(read_patched, &pm, &loc, &expect,
 				      session->mmu->layout.kaslr_offset.value, &symtab));
 	kc_symtab_destroy(symtab);
 	/* Another kernel's _stext: refused, saying both. */
 	symtab = NULL;
-	struct kc_error *err = kc_kallsyms_decode(read_patched, &pm, &loc, stext + 0x1000,
+	struct kc_kallsyms_expect other = {.stext = stext + 0x1000};
+	struct kc_error *err = kc_kallsyms_decode(read_patched, &pm, &loc, &other,
 						  session->mmu->layout.kaslr_offset.value, &symtab);
 	CHECK(err && strstr(kc_error_message(err), "does not match the dump"));
+	kc_error_destroy(err);
+	kc_symtab_destroy(symtab);
+
+	/* Without VMCOREINFO's _stext: its _stext must be in the image. */
+	struct kc_kallsyms_expect elsewhere = {.image_start = stext + 0x100000,
+					       .image_end = stext + 0x200000};
+	symtab = NULL;
+	err = kc_kallsyms_decode(read_patched, &pm, &loc, &elsewhere,
+				 session->mmu->layout.kaslr_offset.value, &symtab);
+	CHECK(err && strstr(kc_error_message(err), "outside the kernel image"));
 	kc_error_destroy(err);
 	kc_symtab_destroy(symtab);
 
@@ -435,7 +475,8 @@ KC_TEST(kallsyms_synthetic_layouts_scan_and_decode)
 		CHECK_EQ_U64(loc.absolute, seeds[i].absolute);
 		uint64_t stext = SEED_BASE + 0x10000 + 7 * 0x40;
 		struct kc_symtab *symtab = NULL;
-		REQUIRE_OK(kc_kallsyms_decode(read_seed, &mem, &loc, stext, 0x1000, &symtab));
+		struct kc_kallsyms_expect expect = {.stext = stext};
+		REQUIRE_OK(kc_kallsyms_decode(read_seed, &mem, &loc, &expect, 0x1000, &symtab));
 		CHECK_EQ_U64(symtab->nr_symbols, seeds[i].nsyms);
 		const struct kc_symbol *sym = kc_symtab_lookup(symtab, "_stext");
 		CHECK(sym && sym->addr == stext - 0x1000 && sym->type == 'T');

@@ -55,13 +55,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	loc.absolute = copy[28] & 1;
 	uint64_t stext = BASE + kc_get_le32(copy + 60);
 	struct kc_symtab *symtab = NULL;
-	fuzz_drop_error(kc_kallsyms_decode(read_memory, &mem, &loc, stext, 0, &symtab));
+	struct kc_kallsyms_expect expect = {.stext = stext};
+	fuzz_drop_error(kc_kallsyms_decode(read_memory, &mem, &loc, &expect, 0, &symtab));
 	kc_symtab_destroy(symtab);
 	struct kc_kallsyms_location found;
 	struct kc_error *err = kc_kallsyms_locate_scan(read_memory, &mem, BASE, BASE + size, &found);
 	if (!err) {
 		symtab = NULL;
-		fuzz_drop_error(kc_kallsyms_decode(read_memory, &mem, &found, 0, 0, &symtab));
+		/* Without a _stext: it must be in the input, as in the image. */
+		struct kc_kallsyms_expect in_image = {.image_start = BASE, .image_end = BASE + size};
+		fuzz_drop_error(kc_kallsyms_decode(read_memory, &mem, &found, &in_image, 0, &symtab));
 		kc_symtab_destroy(symtab);
 	}
 	fuzz_drop_error(err);
