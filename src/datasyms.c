@@ -575,7 +575,16 @@ static struct kc_error *derive(struct kc_session *session, struct kc_datasyms *s
 					    code_how, sizeof(code_how));
 	if (code_err == &kc_error_nomem)
 		return code_err;
-	if (spec->route)
+	/*
+	 * The image route validates with the same check as the code route,
+	 * so after a code answer it could only re-find it (or find a second
+	 * object that passes, which the check makes all but impossible): it
+	 * runs when the code gives no answer, or on request (--verify-symbols),
+	 * its scans being most of the search's time (zlib-compressed dumps).
+	 */
+	bool run_route = spec->route &&
+			 (!spec->functions || code_err || session->verify_data_symbols);
+	if (run_route)
 		route_err = spec->route(session, &route_addr, &route_verdict,
 					route_how, sizeof(route_how));
 	if (route_err == &kc_error_nomem) {
@@ -584,7 +593,7 @@ static struct kc_error *derive(struct kc_session *session, struct kc_datasyms *s
 	}
 	struct kc_error *err = NULL;
 	bool have_code = spec->functions && !code_err;
-	bool have_route = spec->route && !route_err;
+	bool have_route = run_route && !route_err;
 	if (have_code && have_route && code_addr != route_addr) {
 		err = kc_error_create(KC_ERR_FORMAT,
 				      "the two routes disagree: 0x%llx %s, but 0x%llx %s",
@@ -595,7 +604,7 @@ static struct kc_error *derive(struct kc_session *session, struct kc_datasyms *s
 				  "%s; %s, the same; validated: %s", code_how, route_how,
 				  code_verdict.detail);
 	} else if (have_code) {
-		if (spec->route)
+		if (run_route)
 			err = store_found(entry, code_addr, code_verdict.size,
 					  "%s; validated: %s (not cross-checked: %s)", code_how,
 					  code_verdict.detail, kc_error_message(route_err));

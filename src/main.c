@@ -45,6 +45,8 @@ static void usage(FILE *out)
 		"  --symbols FILE without VMLINUX: kernel symbols from a System.map or a\n"
 		"                 copy of the crashed boot's /proc/kallsyms (default: the\n"
 		"                 dump's own kallsyms tables)\n"
+		"  --verify-symbols  find each data symbol kallsyms lacks by both routes\n"
+		"                 (the code that uses it, the image's content) and compare\n"
 		"  --btf FILE     kernel types from BTF: a raw blob (/sys/kernel/btf/vmlinux)\n"
 		"                 or an ELF file's .BTF section\n"
 		"  --types SRC    where kernel types come from: auto (default: the vmlinux's\n"
@@ -71,6 +73,7 @@ struct cli {
 	bool json;    /* --json with --triage */
 	const char *btf;
 	const char *symbols;
+	bool verify_symbols;
 	enum kc_types_preference types;
 	size_t cache_bytes;
 	const char *vmlinux;
@@ -92,6 +95,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{"json", no_argument, NULL, 'J'},
 		{"btf", required_argument, NULL, 'B'},
 		{"symbols", required_argument, NULL, 'S'},
+		{"verify-symbols", no_argument, NULL, 'V'},
 		{"types", required_argument, NULL, 'Y'},
 		{"debug-dir", required_argument, NULL, 'D'},
 		{"no-debuginfod", no_argument, NULL, 'N'},
@@ -140,6 +144,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case 'S':
 			cli->symbols = optarg;
+			break;
+		case 'V':
+			cli->verify_symbols = true;
 			break;
 		case 'Y':
 			if (strcmp(optarg, "auto") == 0) {
@@ -354,6 +361,7 @@ int main(int argc, char **argv)
 		.types_preference = cli.types,
 		.btf_path = cli.btf,
 		.symbols_path = cli.symbols,
+		.verify_data_symbols = cli.verify_symbols,
 		.find_vmlinux = !cli.vmlinux,
 		.debug_dirs = cli.debug_dirs,
 		.nr_debug_dirs = cli.nr_debug_dirs,

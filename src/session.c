@@ -287,6 +287,7 @@ struct kc_error *kc_session_open(const struct kc_session_options *opts,
 		return &kc_error_nomem;
 	struct kc_error *err = NULL;
 	session->types_preference = opts->types_preference;
+	session->verify_data_symbols = opts->verify_data_symbols;
 	if (opts->btf_path && !(session->btf_path = strdup(opts->btf_path))) {
 		err = &kc_error_nomem;
 		goto fail;

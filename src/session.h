@@ -67,8 +67,10 @@ struct kc_session {
 	uint64_t context_task;             /* 0: the panic task */
 	/* gdb's value history number ("$1 = "), one history per session as crash has. */
 	unsigned value_history;
-	/* Data symbols the symbol source lacks, found on first use (datasyms.h). */
+	/* Data symbols the symbol source lacks, found on first use (datasyms.h),
+	 * and whether each is also found by its image route and compared. */
 	struct kc_datasyms *datasyms;
+	bool verify_data_symbols;
 	/* Non-fatal messages produced while opening, for the front end. */
 	char **open_warnings;
 	size_t nr_open_warnings;
@@ -108,6 +110,8 @@ struct kc_session_options {
 	/* Act as if VMCOREINFO had no SYMBOL(_stext) (before v5.13), for
 	 * tests of the kallsyms checks that work without it. */
 	bool ignore_vmcoreinfo_stext;
+	/* Find each data symbol by both routes and compare (datasyms.c). */
+	bool verify_data_symbols;
 };
 
 struct kc_error *kc_session_open(const struct kc_session_options *opts,

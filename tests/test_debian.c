@@ -448,3 +448,47 @@ KC_TEST(debian_startup_line_names_sources)
 	}
 	close_debian_dumps(dumps, n);
 }
+
+/*
+ * --verify-symbols: each data symbol the code route finds is found again
+ * by its image route, the same address (by default the image routes run
+ * only where the code finds nothing).
+ */
+KC_TEST(debian_data_symbols_verified_by_both_routes)
+{
+	struct debian_dump dumps[4];
+	size_t n = open_debian_dumps(dumps, 4);
+	for (size_t i = 0; i < n; i++) {
+		const char *paths[] = {dumps[i].dump};
+		struct kc_session_options opts = {.dump_paths = paths, .nr_dump_paths = 1,
+						  .verify_data_symbols = true};
+		struct kc_session *verified;
+		REQUIRE_OK(kc_session_open(&opts, &verified));
+		char *plain = run(dumps[i].session, "help -k");
+		char *both = run(verified, "help -k");
+		REQUIRE(plain && both);
+		size_t same = 0, symbols = 0;
+		for (const char *a = plain, *b = both; *a && *b; a = next_line(a), b = next_line(b)) {
+			char na[64], nb[64], aa[32], ab[32];
+			if (sscanf(a, "%63s %31s", na, aa) != 2 || sscanf(b, "%63s %31s", nb, ab) != 2)
+				continue;
+			CHECK_MSG(strcmp(na, nb) == 0 && strcmp(aa, ab) == 0,
+				  "%s: %s at %s, verified %s at %s", dumps[i].dir, na, aa, nb, ab);
+			symbols++;
+			const char *end = b + strcspn(b, "\n");
+			const char *at = strstr(b, ", the same;");
+			same += at && at < end;
+		}
+		/* init_task, task_state_array, taint_flags, __start_BTF where the
+		 * code finds them (kallsyms with KALLSYMS_ALL lists them instead). */
+		CHECK(symbols >= 20);
+		printf("    %s: %zu data symbols, %zu confirmed by the image route\n",
+		       strrchr(dumps[i].dir, '/') + 1, symbols, same);
+		if (!proc_kallsyms_has(&dumps[i], "init_task"))
+			CHECK(same >= 3);
+		free(plain);
+		free(both);
+		kc_session_destroy(verified);
+	}
+	close_debian_dumps(dumps, n);
+}
