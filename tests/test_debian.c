@@ -125,8 +125,8 @@ static bool proc_kallsyms_has(const struct debian_dump *dd, const char *name)
 /* The sources a distro kernel's dump alone gives: its kallsyms and BTF. */
 KC_TEST(debian_dump_alone_sources)
 {
-	struct debian_dump dumps[4];
-	size_t n = open_debian_dumps(dumps, 4);
+	struct debian_dump dumps[8];
+	size_t n = open_debian_dumps(dumps, 8);
 	for (size_t i = 0; i < n; i++) {
 		struct kc_session *s = dumps[i].session;
 		REQUIRE(s->symtab);
@@ -149,8 +149,8 @@ KC_TEST(debian_dump_alone_sources)
 /* The decoded table is the guest's /proc/kallsyms, in order. */
 KC_TEST(debian_kallsyms_match_proc_kallsyms)
 {
-	struct debian_dump dumps[4];
-	size_t n = open_debian_dumps(dumps, 4);
+	struct debian_dump dumps[8];
+	size_t n = open_debian_dumps(dumps, 8);
 	for (size_t i = 0; i < n; i++) {
 		const struct kc_symtab *symtab = dumps[i].session->symtab;
 		REQUIRE(symtab);
@@ -192,8 +192,8 @@ KC_TEST(debian_kallsyms_match_proc_kallsyms)
  */
 KC_TEST(debian_ps_matches_guest)
 {
-	struct debian_dump dumps[4];
-	size_t n = open_debian_dumps(dumps, 4);
+	struct debian_dump dumps[8];
+	size_t n = open_debian_dumps(dumps, 8);
 	for (size_t i = 0; i < n; i++) {
 		char *truth = ground_truth(&dumps[i], "ps.txt");
 		char *out = run(dumps[i].session, "ps");
@@ -241,8 +241,8 @@ KC_TEST(debian_ps_matches_guest)
 /* mod: each module of /proc/modules with its size and base address. */
 KC_TEST(debian_mod_matches_proc_modules)
 {
-	struct debian_dump dumps[4];
-	size_t n = open_debian_dumps(dumps, 4);
+	struct debian_dump dumps[8];
+	size_t n = open_debian_dumps(dumps, 8);
 	for (size_t i = 0; i < n; i++) {
 		char *truth = ground_truth(&dumps[i], "modules.txt");
 		char *out = run(dumps[i].session, "mod");
@@ -283,8 +283,8 @@ KC_TEST(debian_mod_matches_proc_modules)
  */
 KC_TEST(debian_log_matches_guest)
 {
-	struct debian_dump dumps[4];
-	size_t n = open_debian_dumps(dumps, 4);
+	struct debian_dump dumps[8];
+	size_t n = open_debian_dumps(dumps, 8);
 	for (size_t i = 0; i < n; i++) {
 		char *out = run(dumps[i].session, "log");
 		REQUIRE(out);
@@ -340,8 +340,8 @@ KC_TEST(debian_log_matches_guest)
  */
 KC_TEST(debian_bt_panic_task_follows_call_trace)
 {
-	struct debian_dump dumps[4];
-	size_t n = open_debian_dumps(dumps, 4);
+	struct debian_dump dumps[8];
+	size_t n = open_debian_dumps(dumps, 8);
 	size_t crashed = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!dumps[i].crashed)
@@ -391,8 +391,8 @@ KC_TEST(debian_bt_panic_task_follows_call_trace)
 /* kcrash --triage --json on the dump alone names the crash. */
 KC_TEST(debian_triage_json_dump_alone)
 {
-	struct debian_dump dumps[4];
-	size_t n = open_debian_dumps(dumps, 4);
+	struct debian_dump dumps[8];
+	size_t n = open_debian_dumps(dumps, 8);
 	for (size_t i = 0; i < n; i++) {
 		char *out = NULL, *err = NULL;
 		int rc = kc_test_run_kcrashf(&out, &err, "--triage --json --no-debuginfod '%s'",
@@ -417,8 +417,8 @@ KC_TEST(debian_triage_json_dump_alone)
 /* The startup line says what the dump alone gave: kallsyms, BTF, modules' BTF. */
 KC_TEST(debian_startup_line_names_sources)
 {
-	struct debian_dump dumps[4];
-	size_t n = open_debian_dumps(dumps, 4);
+	struct debian_dump dumps[8];
+	size_t n = open_debian_dumps(dumps, 8);
 	for (size_t i = 0; i < n; i++) {
 		char *modules = ground_truth(&dumps[i], "modules.txt");
 		REQUIRE(modules);
@@ -456,8 +456,8 @@ KC_TEST(debian_startup_line_names_sources)
  */
 KC_TEST(debian_data_symbols_verified_by_both_routes)
 {
-	struct debian_dump dumps[4];
-	size_t n = open_debian_dumps(dumps, 4);
+	struct debian_dump dumps[8];
+	size_t n = open_debian_dumps(dumps, 8);
 	for (size_t i = 0; i < n; i++) {
 		const char *paths[] = {dumps[i].dump};
 		struct kc_session_options opts = {.dump_paths = paths, .nr_dump_paths = 1,
