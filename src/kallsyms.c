@@ -400,8 +400,12 @@ static bool find_names(const uint8_t *win, uint64_t win_addr, size_t win_len,
 		for (uint32_t i = 0; i < nr && ok; i++) {
 			if ((i & 255) == 0 && off != m[i >> 8])
 				ok = false;
-			if (!ok || x + off + 2 > win_addr + win_len)
+			if (!ok)
 				break;
+			if (x + off + 2 > win_addr + win_len) {
+				ok = false; /* ran past the window: not these names */
+				break;
+			}
 			const uint8_t *e = win + (x + off - win_addr);
 			unsigned len = e[0];
 			if (len & 0x80) {
