@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "session.h"
+#include "symtab.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 const char *const kc_test_fixture_names[] = {
 	"arm64-6.1-4k48",
@@ -412,4 +414,40 @@ char *kc_test_run_commands(struct kc_session *session, const char *const *comman
 	}
 	fclose(f);
 	return text;
+}
+
+size_t kc_test_check_proc_kallsyms(const struct kc_symtab *symtab, uint64_t kaslr_offset,
+				   const char *gz_path, const char *label)
+{
+	gzFile gz = gzopen(gz_path, "rb");
+	if (!gz) {
+		kc_test_fail(__FILE__, __LINE__, "%s: cannot read %s", label, gz_path);
+		return 0;
+	}
+	char line[1024];
+	size_t at = 0, bad = 0;
+	while (gzgets(gz, line, sizeof(line))) {
+		char name[600], type;
+		unsigned long long addr;
+		/* The kernel's own lines: module lines end in "[module]". */
+		if (strchr(line, '[') || sscanf(line, "%llx %c %599s", &addr, &type, name) != 3)
+			continue;
+		const struct kc_symbol *sym = at < symtab->nr_symbols ? &symtab->by_addr[at] : NULL;
+		if ((!sym || sym->addr + kaslr_offset != addr || sym->type != type ||
+		     strcmp(sym->name, name) != 0) && bad++ < 5)
+			kc_test_fail(__FILE__, __LINE__,
+				     "%s: symbol %zu: /proc/kallsyms %llx %c %s, decoded %llx %c %s",
+				     label, at, addr, type, name,
+				     sym ? (unsigned long long)(sym->addr + kaslr_offset) : 0ull,
+				     sym ? sym->type : '-', sym ? sym->name : "(none)");
+		at++;
+	}
+	gzclose(gz);
+	if (at != symtab->nr_symbols)
+		kc_test_fail(__FILE__, __LINE__, "%s: %zu symbols decoded, /proc/kallsyms has %zu",
+			     label, symtab->nr_symbols, at);
+	if (bad)
+		kc_test_fail(__FILE__, __LINE__, "%s: %zu symbols differ from /proc/kallsyms",
+			     label, bad);
+	return at;
 }

@@ -130,6 +130,17 @@ char *kc_test_run_commands(struct kc_session *session, const char *const *comman
  */
 const char *kc_test_pahole_btf(const char *path, const char *name);
 
+/*
+ * SYMTAB (link-time addresses, by address with the kernel's order for
+ * aliases) against a guest's /proc/kallsyms copy at GZ_PATH (gzip'd,
+ * run-time addresses): every line of the kernel's own, in order, at
+ * address - KASLR_OFFSET with the same type and name. Failures are
+ * recorded under LABEL; returns the number of lines compared.
+ */
+struct kc_symtab;
+size_t kc_test_check_proc_kallsyms(const struct kc_symtab *symtab, uint64_t kaslr_offset,
+				   const char *gz_path, const char *label);
+
 /* The four real fixtures' directory names. */
 extern const char *const kc_test_fixture_names[];
 extern const size_t kc_test_nr_fixtures;
