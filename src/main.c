@@ -200,6 +200,14 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			cli->vmlinux = argv[i];
 		} else if (kind == KC_FILE_DUMP) {
 			cli->dumps[cli->nr_dumps++] = argv[i];
+		} else if (kind == KC_FILE_BOOT_IMAGE) {
+			fprintf(stderr, "kcrash: %s: offset 0x38: an arm64 boot Image (a vmlinuz), which has no symbols: give the debug vmlinux (linux-image-*-dbg), or the dump alone (its own kallsyms and BTF)\n",
+				argv[i]);
+			return EXIT_USAGE;
+		} else if (kind == KC_FILE_COMPRESSED) {
+			fprintf(stderr, "kcrash: %s: offset 0x0: gzip, xz or zstd data: decompress it first (a compressed vmlinuz has no symbols: then open the dump alone)\n",
+				argv[i]);
+			return EXIT_USAGE;
 		} else {
 			fprintf(stderr, "kcrash: %s: offset 0x0: neither a kernel image (ELF executable) nor a dump (ELF core, \"KDUMP   \" or flattened \"makedumpfile\" header)\n",
 				argv[i]);

@@ -597,6 +597,12 @@ struct kc_error *kc_classify_file(const char *path, enum kc_file_kind *kind)
 			*kind = KC_FILE_DUMP;
 		else if (e_type == 2 /* ET_EXEC */ || e_type == 3 /* ET_DYN */)
 			*kind = KC_FILE_VMLINUX;
+	} else if (len >= 60 && memcmp(head + 56, "ARM\x64", 4) == 0) {
+		*kind = KC_FILE_BOOT_IMAGE;
+	} else if ((len >= 2 && memcmp(head, "\x1f\x8b", 2) == 0) ||
+		   (len >= 4 && memcmp(head, "\x28\xb5\x2f\xfd", 4) == 0) ||
+		   (len >= 6 && memcmp(head, "\xfd" "7zXZ\0", 6) == 0)) {
+		*kind = KC_FILE_COMPRESSED;
 	}
 	return NULL;
 }

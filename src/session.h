@@ -164,6 +164,10 @@ enum kc_file_kind {
 	KC_FILE_UNKNOWN,
 	KC_FILE_VMLINUX, /* ELF executable (ET_EXEC/ET_DYN) */
 	KC_FILE_DUMP,    /* ELF core, kdump-compressed or flattened */
+	/* A boot image without symbols: an arm64 Image (magic "ARM\x64" at
+	 * 56, Documentation/arm64/booting.rst), as Debian's vmlinuz is. */
+	KC_FILE_BOOT_IMAGE,
+	KC_FILE_COMPRESSED, /* gzip, xz or zstd: a .gz vmlinuz, or a packed dump */
 };
 struct kc_error *kc_classify_file(const char *path, enum kc_file_kind *kind);
 

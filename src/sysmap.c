@@ -410,6 +410,16 @@ struct kc_error *kc_sysmap_load(const char *path, uint64_t runtime_stext,
 	struct kc_error *err = read_whole_file(path, &text, &len);
 	if (err)
 		return err;
+	/*
+	 * Debian's linux-image packages ship a one-line stand-in as
+	 * /boot/System.map-RELEASE: say so rather than "text after the name".
+	 */
+	if (strstr(text, "The real System.map is in the ")) {
+		free(text);
+		return kc_error_create(KC_ERR_FORMAT,
+				       "%s: a placeholder (\"The real System.map is in the linux-image-<version>-dbg package\"), not a System.map: give that package's vmlinux or System.map, or leave out --symbols to use the dump's own kallsyms",
+				       path);
+	}
 	struct symbol_list list = {0};
 	err = parse_text(path, text, len, &list);
 	if (!err)

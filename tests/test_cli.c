@@ -225,6 +225,30 @@ KC_TEST(cli_bad_files_exit_2)
 	CHECK(rc == 2);
 	free(out);
 	free(err);
+	/* A boot Image (Debian's vmlinuz): its header's magic at 56. */
+	snprintf(path, sizeof(path), "%s/vmlinuz-like", kc_test_scratch_dir());
+	unsigned char image[64] = {0};
+	memcpy(image + 56, "ARM\x64", 4);
+	f = fopen(path, "wb");
+	REQUIRE(f);
+	fwrite(image, 1, sizeof(image), f);
+	fclose(f);
+	rc = kc_test_run_kcrashf(&out, &err, "-s -c sys '%s'", path);
+	CHECK(rc == 2);
+	CHECK_MSG(err && strstr(err, "an arm64 boot Image") && count_lines(err) == 1, "%s", err);
+	free(out);
+	free(err);
+	/* A gzip'd file: decompress first. */
+	snprintf(path, sizeof(path), "%s/vmcore.gz", kc_test_scratch_dir());
+	f = fopen(path, "wb");
+	REQUIRE(f);
+	fwrite("\x1f\x8b\x08\0\0\0\0\0", 1, 8, f);
+	fclose(f);
+	rc = kc_test_run_kcrashf(&out, &err, "-s -c sys '%s'", path);
+	CHECK(rc == 2);
+	CHECK_MSG(err && strstr(err, "decompress it first") && count_lines(err) == 1, "%s", err);
+	free(out);
+	free(err);
 }
 
 KC_TEST(cli_help_dump_header_and_pipes)

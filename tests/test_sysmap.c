@@ -555,6 +555,15 @@ KC_TEST(sysmap_empty_garbage_and_no_stext)
 	CHECK_MSG(message && strstr(message, "no _stext symbol"), "%s", message);
 	free(message);
 
+	/* Debian's /boot/System.map-RELEASE (linux-image-6.1.0-57-arm64 6.1.192-3). */
+	static const char placeholder[] =
+		"ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package\n";
+	path = write_scratch("debian-placeholder", placeholder, sizeof(placeholder) - 1);
+	message = load_error(path, 0, false, 0);
+	CHECK_MSG(message && strstr(message, "a placeholder") &&
+		  strstr(message, "leave out --symbols"), "%s", message);
+	free(message);
+
 	/* A vmlinux given for a map: its ELF header is line 1. */
 	const char *vmlinux = kc_test_fixture_vmlinux("arm64-6.1-4k48");
 	if (vmlinux) {
