@@ -248,12 +248,6 @@ static char letter_from_elf(uint8_t st_info, uint16_t st_shndx)
 	return c;
 }
 
-static bool is_mapping_symbol(const char *name)
-{
-	return name[0] == '$' && (name[1] == 'x' || name[1] == 'd') &&
-	       (name[2] == '\0' || name[2] == '.');
-}
-
 static int compare_symbols(const void *a, const void *b)
 {
 	const struct kc_module_symbol *sa = a, *sb = b;
@@ -332,7 +326,7 @@ static struct kc_error *read_kallsyms(struct kc_session *session,
 		sym->addr = kc_get_le64(s + 8);
 		sym->size = kc_get_le64(s + 16);
 		sym->type = loc.typetab ? (char)types[i] : letter_from_elf(s[4], kc_get_le16(s + 6));
-		sym->is_mapping = is_mapping_symbol(sym->name);
+		sym->is_mapping = kc_symtab_is_mapping_symbol(sym->name, strlen(sym->name));
 	}
 	qsort(mod->symbols, mod->nr_symbols, sizeof(*mod->symbols), compare_symbols);
 out:

@@ -215,11 +215,10 @@ static struct kc_error *build_name_hash(struct kc_symtab *symtab)
 	return NULL;
 }
 
-/* aarch64 mapping symbols ($x, $d, $x.123) mark code/data, not names. */
-static int is_mapping_symbol(const char *name)
+bool kc_symtab_is_mapping_symbol(const char *name, size_t len)
 {
-	return name[0] == '$' && (name[1] == 'x' || name[1] == 'd') &&
-	       (name[2] == '\0' || name[2] == '.');
+	return len >= 2 && name[0] == '$' && (name[1] == 'x' || name[1] == 'd') &&
+	       (len == 2 || name[2] == '.');
 }
 
 static struct kc_error *read_symbols(struct kc_symtab *symtab, Elf *elf)
@@ -251,7 +250,7 @@ static struct kc_error *read_symbols(struct kc_symtab *symtab, Elf *elf)
 		    sym.st_shndx == SHN_UNDEF)
 			continue;
 		const char *name = elf_strptr(elf, shdr.sh_link, sym.st_name);
-		if (!name || !*name || is_mapping_symbol(name))
+		if (!name || !*name || kc_symtab_is_mapping_symbol(name, strlen(name)))
 			continue;
 		symtab->by_addr[symtab->nr_symbols++] = (struct kc_symbol){
 			.addr = sym.st_value,

@@ -10,6 +10,7 @@
 #ifndef KC_SYMTAB_H
 #define KC_SYMTAB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -83,6 +84,12 @@ struct kc_error *kc_symtab_read_string(const struct kc_symtab *symtab,
  * paths that work without data symbols (datasyms.h) on a full vmlinux.
  */
 struct kc_error *kc_symtab_keep_kallsyms_like(struct kc_symtab *symtab);
+
+/*
+ * An aarch64 mapping symbol ($x, $d, $x.123: where code or data starts,
+ * not a name), NAME being LEN bytes (need not be NUL-terminated).
+ */
+bool kc_symtab_is_mapping_symbol(const char *name, size_t len);
 
 /* The build id as lowercase hex into BUF (at least 129 bytes); "" if none. */
 void kc_symtab_build_id_hex(const struct kc_symtab *symtab, char *buf);

@@ -192,13 +192,6 @@ static const char *parse_line(const char *line, size_t len,
 	return NULL;
 }
 
-/* aarch64 mapping symbols ($x, $d, $x.123) mark code/data, not names. */
-static bool is_mapping_symbol(const char *name, size_t len)
-{
-	return len >= 2 && name[0] == '$' && (name[1] == 'x' || name[1] == 'd') &&
-	       (len == 2 || name[2] == '.');
-}
-
 /*
  * Whether a vmlinux's ELF symtab (symtab.c) would have this line's symbol:
  * not a module's, not undefined (U; w, v: undefined weak), not nm's
@@ -207,7 +200,7 @@ static bool is_mapping_symbol(const char *name, size_t len)
 static bool is_kept(const struct sysmap_line *line)
 {
 	return !line->module && !strchr("UwvN", line->type) &&
-	       !is_mapping_symbol(line->name, line->name_len);
+	       !kc_symtab_is_mapping_symbol(line->name, line->name_len);
 }
 
 /* The symbols parsed so far; names point into the file's text. */
