@@ -182,34 +182,6 @@ static struct kc_error *read_kernel_memory(void *mmu, uint64_t addr, void *buf,
  */
 #define KALLSYMS_SCAN_BYTES (128ull << 20)
 
-/* PXN, bit 53 of a stage 1 block or page descriptor (Arm ARM D8.3). */
-#define ARM64_PTE_PXN (UINT64_C(1) << 53)
-
-/*
- * Where the scan for kallsyms can start: kallsyms is in .rodata, and
- * map_kernel() (arch/arm64/mm/mmu.c, v4.9+) maps .text executable and
- * .rodata not (PXN), so the first non-executable mapping from START is
- * where .rodata begins; reading the text before it through a compressed
- * dump's codec would be most of the scan's time. START itself when that
- * cannot be told (a page not mapped, or a kernel booted rodata=off).
- */
-static uint64_t first_non_executable(struct kc_arm64_mmu *mmu, uint64_t start,
-				     uint64_t limit)
-{
-	for (uint64_t at = start; at < limit;) {
-		struct kc_pgtable_walk walk;
-		struct kc_error *err = kc_arm64_walk(mmu, false, 0, at, &walk);
-		if (err || !walk.nr_entries || !walk.map_size) {
-			kc_error_destroy(err);
-			return start;
-		}
-		if (walk.entries[walk.nr_entries - 1].value & ARM64_PTE_PXN)
-			return at;
-		at = (at & ~(walk.map_size - 1)) + walk.map_size;
-	}
-	return start;
-}
-
 /*
  * Use SYMTAB (not a vmlinux's) as the session's symbols, and make the MMU
  * again with them, as it would have been made with a vmlinux.
@@ -292,7 +264,11 @@ static struct kc_error *load_dump_kallsyms(struct kc_session *session,
 	if (err && err->code == KC_ERR_LOOKUP) {
 		kc_error_destroy(err);
 		uint64_t scan_end = scan_start + KALLSYMS_SCAN_BYTES;
-		scan_start = first_non_executable(session->mmu, scan_start, scan_end);
+		/* kallsyms is in .rodata: map_kernel() (arch/arm64/mm/mmu.c,
+		 * v4.9+) maps .text executable and .rodata not, and reading
+		 * the text through a compressed dump's codec would be most
+		 * of the scan's time. */
+		scan_start = kc_arm64_first_non_executable(session->mmu, scan_start, scan_end);
 		err = kc_kallsyms_locate_scan(read_kernel_memory, session->mmu, scan_start,
 					      scan_end, &loc);
 	}

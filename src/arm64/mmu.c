@@ -386,3 +386,21 @@ struct kc_error *kc_arm64_ptov(const struct kc_arm64_mmu *mmu, uint64_t paddr,
 {
 	return kc_arm64_linear_phys_to_virt(&mmu->layout, paddr, vaddr);
 }
+
+uint64_t kc_arm64_first_non_executable(struct kc_arm64_mmu *mmu, uint64_t start,
+				       uint64_t limit)
+{
+	for (uint64_t at = start; at < limit;) {
+		struct kc_pgtable_walk walk;
+		struct kc_error *err = kc_arm64_walk(mmu, false, 0, at, &walk);
+		if (err || !walk.nr_entries || !walk.map_size) {
+			kc_error_destroy(err);
+			return start;
+		}
+		const struct kc_pgtable_entry *leaf = &walk.entries[walk.nr_entries - 1];
+		if (kc_pgtable_desc_flags(&mmu->geo, leaf->value, leaf->level) & KC_PTE_F_PXN)
+			return at;
+		at = (at & ~(walk.map_size - 1)) + walk.map_size;
+	}
+	return start;
+}

@@ -67,6 +67,15 @@ struct kc_error *kc_arm64_walk(struct kc_arm64_mmu *mmu, bool user,
 			       uint64_t pgd_paddr, uint64_t vaddr,
 			       struct kc_pgtable_walk *walk);
 
+/*
+ * The first kernel virtual address in [START, LIMIT) that swapper_pg_dir
+ * maps without execute permission (PXN), walking mapping by mapping;
+ * START itself when that cannot be told (an unmapped address first, or
+ * nothing non-executable before LIMIT).
+ */
+uint64_t kc_arm64_first_non_executable(struct kc_arm64_mmu *mmu, uint64_t start,
+				       uint64_t limit);
+
 /* Read LEN bytes at kernel virtual address VADDR, page by page. */
 struct kc_error *kc_arm64_read_kvirt(struct kc_arm64_mmu *mmu, uint64_t vaddr,
 				     void *buf, size_t len);
