@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "datasyms.h"
 #include "error.h"
 #include "session.h"

@@ -620,258 +620,10 @@ bool kc_bt_frame_symbol(struct kc_session *session,
 	return true;
 }
 
-/* ---- printing ---- */
-
-void kc_bt_print_header(const struct kc_task *task, FILE *out)
-{
-	char cpu[16];
-	if (task->cpu >= 0)
-		snprintf(cpu, sizeof(cpu), "%d", task->cpu);
-	else
-		snprintf(cpu, sizeof(cpu), "-");
-	fprintf(out, "PID: %-7d  TASK: %llx  CPU: %-3s  COMMAND: \"%s\"\n",
-		task->pid, (unsigned long long)task->task, cpu, task->comm);
-}
-
-/* The file and line of PC (vmlinux only: modules have no DWARF here). */
-static bool source_line(struct kc_session *session, const struct kc_bt_symbol *sym,
-			const char **file, int *line)
-{
-	if (sym->module[0] || !session->mmu)
-		return false;
-	struct kc_dwarf *dwarf;
-	struct kc_error *err = kc_session_dwarf(session, &dwarf);
-	if (!err)
-		err = kc_dwarf_source_line(dwarf,
-					   sym->pc - session->mmu->layout.kaslr_offset.value,
-					   file, line);
-	kc_error_destroy(err);
-	return !err;
-}
-
-/* The address crash shows in brackets. */
-static uint64_t frame_address(const struct kc_backtrace *bt,
-			      const struct kc_arm64_frame *frame)
+uint64_t kc_bt_frame_address(const struct kc_backtrace *bt,
+			     const struct kc_arm64_frame *frame)
 {
 	return frame->sp ? frame->sp : bt->stacks[0].high - bt->pt_regs_size;
-}
-
-/* A stack word as crash's format_stack_entry shows it. */
-static void print_stack_word(struct kc_session *session, uint64_t value, FILE *out)
-{
-	char name[160];
-	uint64_t offset;
-	if (kc_bt_symbolize(session, value, name, sizeof(name), &offset)) {
-		if (offset)
-			fprintf(out, "%s+%" PRIu64 " ", name, offset);
-		else
-			fprintf(out, "%s ", name);
-	} else {
-		fprintf(out, "%016" PRIx64 " ", value);
-	}
-}
-
-/* crash's arm64_display_full_frame: the words from LOW up to HIGH. */
-static void print_full_frame(struct kc_session *session, uint64_t low,
-			     uint64_t high, FILE *out)
-{
-	if (high <= low || high - low > 0x10000)
-		return;
-	size_t words = (size_t)((high - low) / 8);
-	uint64_t *buf = malloc(words * 8);
-	if (!buf)
-		return;
-	struct kc_error *err = kc_kernel_read(session, low, buf, words * 8);
-	if (err) {
-		fprintf(out, "    (%s)\n", kc_error_message(err));
-		kc_error_destroy(err);
-		free(buf);
-		return;
-	}
-	for (size_t i = 0; i < words; i++) {
-		if (!(i & 1))
-			fprintf(out, "%s    %" PRIx64 ": ", i ? "\n" : "", low + 8 * i);
-		print_stack_word(session, buf[i], out);
-	}
-	fputc('\n', out);
-	free(buf);
-}
-
-static bool ends_kernel_trace(const char *name)
-{
-	/* Where crash stops (arm64_print_stackframe_entry). */
-	return !strcmp(name, "start_kernel") ||
-	       !strcmp(name, "secondary_start_kernel") ||
-	       !strcmp(name, "kthread") || !strcmp(name, "kthreadd");
-}
-
-static void print_user_regs(struct kc_session *session,
-			    const struct kc_backtrace *bt, FILE *out)
-{
-	kc_arm64_print_exception_frame(out, &bt->user_regs, true, bt->pac_mask,
-				       kc_bt_symbolize, session);
-}
-
-/* One frame line (and -l's source line); true when crash stops after it. */
-static bool print_frame_line(struct kc_session *session,
-			     const struct kc_backtrace *bt, size_t i,
-			     unsigned flags, FILE *out)
-{
-	const struct kc_arm64_frame *frame = &bt->unwind.frames[i];
-	struct kc_bt_symbol sym;
-	bool known = kc_bt_frame_symbol(session, frame, &sym);
-	fprintf(out, "%s#%zu [%8" PRIx64 "] ", i < 10 ? " " : "", i,
-		frame_address(bt, frame));
-	if (!known)
-		fputs("(unknown)", out);
-	else if ((flags & KC_BT_OFFSETS) && sym.offset)
-		fprintf(out, "%s+%" PRIu64, sym.function, sym.offset);
-	else
-		fputs(sym.function, out);
-	fprintf(out, " at %" PRIx64, sym.pc);
-	if (sym.module[0])
-		fprintf(out, " [%s]", sym.module);
-	fputc('\n', out);
-	const char *file;
-	int line;
-	if ((flags & KC_BT_LINES) && known && source_line(session, &sym, &file, &line))
-		fprintf(out, "    %s: %d\n", file, line);
-	return known && ends_kernel_trace(sym.function);
-}
-
-void kc_bt_print(struct kc_session *session, const struct kc_backtrace *bt,
-		 unsigned flags, FILE *out)
-{
-	if (bt->note[0])
-		fprintf(out, "bt: WARNING: %s\n", bt->note);
-	if (bt->start == KC_BT_START_USER) {
-		if (bt->has_user_regs)
-			print_user_regs(session, bt, out);
-		fputs(" #0 [user space]\n", out);
-		return;
-	}
-	const struct kc_arm64_unwind *u = &bt->unwind;
-	for (size_t i = 0; i < u->nr_frames; i++) {
-		const struct kc_arm64_frame *frame = &u->frames[i];
-		if ((flags & KC_BT_FULL) && i > 0 &&
-		    frame->stack_kind == u->frames[i - 1].stack_kind)
-			print_full_frame(session, frame_address(bt, &u->frames[i - 1]),
-					 frame_address(bt, frame), out);
-		if (print_frame_line(session, bt, i, flags, out))
-			return;
-		if (frame->is_exception_frame && !frame->user_mode)
-			kc_arm64_print_exception_frame(out, &frame->regs, false,
-						       bt->pac_mask, kc_bt_symbolize,
-						       session);
-		if (i + 1 < u->nr_frames && frame->stack_kind != u->frames[i + 1].stack_kind) {
-			if (frame->stack_kind == KC_ARM64_STACK_IRQ)
-				fputs("--- <IRQ stack> ---\n", out);
-			else if (frame->stack_kind == KC_ARM64_STACK_OVERFLOW)
-				fputs("--- <Overflow stack> ---\n", out);
-		}
-	}
-	if (u->end == KC_ARM64_UNWIND_ERROR)
-		fprintf(out, "bt: unwind stopped: %s\n", u->reason);
-	if (bt->has_user_regs)
-		print_user_regs(session, bt, out);
-}
-
-static void json_string(const char *s, FILE *out)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-static void json_regs(const struct kc_arm64_regs *regs, bool user_mode,
-		      uint64_t addr, FILE *out)
-{
-	fprintf(out, "{\"address\": \"0x%" PRIx64 "\", \"mode\": \"%s\", \"pc\": \"0x%"
-		PRIx64 "\", \"sp\": \"0x%" PRIx64 "\", \"pstate\": \"0x%" PRIx64 "\", \"x\": [",
-		addr, user_mode ? "user" : "kernel", regs->pc, regs->sp, regs->pstate);
-	for (int i = 0; i < 31; i++)
-		fprintf(out, "%s\"0x%" PRIx64 "\"", i ? ", " : "", regs->x[i]);
-	fputc(']', out);
-	if (user_mode)
-		fprintf(out, ", \"orig_x0\": \"0x%" PRIx64 "\", \"syscallno\": %d",
-			regs->orig_x0, (int32_t)regs->syscallno);
-	fputc('}', out);
-}
-
-static void json_frame(struct kc_session *session, const struct kc_backtrace *bt,
-		       const struct kc_arm64_frame *frame, FILE *out)
-{
-	struct kc_bt_symbol sym;
-	bool known = kc_bt_frame_symbol(session, frame, &sym);
-	fprintf(out, "{\"index\": %u, \"sp\": \"0x%" PRIx64 "\", \"pc\": \"0x%" PRIx64
-		"\", \"return_address\": \"0x%" PRIx64 "\", \"function\": ",
-		frame->index, frame_address(bt, frame), sym.pc, frame->pc);
-	if (known)
-		json_string(sym.function, out);
-	else
-		fputs("null", out);
-	fprintf(out, ", \"offset\": %" PRIu64 ", \"module\": ", sym.offset);
-	if (sym.module[0])
-		json_string(sym.module, out);
-	else
-		fputs("null", out);
-	const char *file;
-	int line;
-	if (known && source_line(session, &sym, &file, &line)) {
-		fputs(", \"file\": ", out);
-		json_string(file, out);
-		fprintf(out, ", \"line\": %d", line);
-	} else {
-		fputs(", \"file\": null, \"line\": null", out);
-	}
-	fprintf(out, ", \"stack\": \"%s\"", kc_arm64_stack_kind_name(frame->stack_kind));
-	if (frame->is_exception_frame && !frame->user_mode) {
-		fputs(", \"exception_frame\": ", out);
-		json_regs(&frame->regs, false, frame->regs_addr, out);
-	}
-	fputc('}', out);
-}
-
-void kc_bt_print_json(struct kc_session *session, const struct kc_backtrace *bt,
-		      FILE *out)
-{
-	const struct kc_task *t = bt->task;
-	fprintf(out, "{\"pid\": %d, \"task\": \"0x%llx\", \"cpu\": ", t->pid,
-		(unsigned long long)t->task);
-	if (t->cpu >= 0)
-		fprintf(out, "%d", t->cpu);
-	else
-		fputs("null", out);
-	fputs(", \"command\": ", out);
-	json_string(t->comm, out);
-	fprintf(out, ", \"active\": %s, \"kernel_thread\": %s, \"start\": \"%s\", \"frames\": [",
-		t->is_active ? "true" : "false", t->is_kernel_thread ? "true" : "false",
-		kc_bt_start_name(bt->start));
-	for (size_t i = 0; i < bt->unwind.nr_frames; i++) {
-		fputs(i ? ",\n  " : "\n  ", out);
-		json_frame(session, bt, &bt->unwind.frames[i], out);
-	}
-	fprintf(out, "], \"end\": \"%s\", \"reason\": ",
-		kc_arm64_unwind_end_name(bt->unwind.end));
-	json_string(bt->unwind.reason, out);
-	fputs(", \"user_regs\": ", out);
-	if (bt->has_user_regs)
-		json_regs(&bt->user_regs, true, bt->user_regs_addr, out);
-	else
-		fputs("null", out);
-	if (bt->note[0]) {
-		fputs(", \"warning\": ", out);
-		json_string(bt->note, out);
-	}
-	fputs("}", out);
 }
 
 /* ---- bt -e: searching the stacks for exception frames ---- */
@@ -893,12 +645,11 @@ static bool plausible_el1_regs(const struct kc_arm64_regs *regs,
 	       text_kind(ranges, kc_arm64_strip_pac(regs->x[30], pac_mask)) != KC_ARM64_NOT_TEXT;
 }
 
-void kc_bt_print_eframes(struct kc_session *session, const struct kc_backtrace *bt,
-			 FILE *out)
+void kc_bt_search_eframes(struct kc_session *session, const struct kc_backtrace *bt,
+			  kc_bt_eframe_fn visit, void *ctx)
 {
 	struct text_ranges ranges;
 	text_ranges_init(session, &ranges);
-	unsigned found = 0;
 	for (size_t s = 0; s < bt->nr_stacks; s++) {
 		const struct kc_arm64_stack *stack = &bt->stacks[s];
 		uint64_t size = stack->high - stack->low;
@@ -909,7 +660,7 @@ void kc_bt_print_eframes(struct kc_session *session, const struct kc_backtrace *
 			return;
 		struct kc_error *err = kc_kernel_read(session, stack->low, buf, size);
 		if (err) {
-			fprintf(out, "bt -e: %s\n", kc_error_message(err));
+			visit(ctx, stack->low, NULL, err);
 			kc_error_destroy(err);
 			free(buf);
 			continue;
@@ -924,21 +675,9 @@ void kc_bt_print_eframes(struct kc_session *session, const struct kc_backtrace *
 			regs.pstate = kc_get_le64(p + 8 * 33);
 			regs.orig_x0 = kc_get_le64(p + 8 * 34);
 			regs.syscallno = kc_get_le64(p + 8 * 35);
-			if (!plausible_el1_regs(&regs, stack, &ranges, bt->pac_mask))
-				continue;
-			fprintf(out, "%sKERNEL-MODE EXCEPTION FRAME AT: %llx\n", found++ ? "\n" : "",
-				(unsigned long long)(stack->low + off));
-			kc_arm64_print_exception_frame(out, &regs, false, bt->pac_mask,
-						       kc_bt_symbolize, session);
+			if (plausible_el1_regs(&regs, stack, &ranges, bt->pac_mask))
+				visit(ctx, stack->low + off, &regs, NULL);
 		}
 		free(buf);
 	}
-	if (bt->has_user_regs) {
-		fprintf(out, "%sUSER-MODE EXCEPTION FRAME AT: %llx\n", found++ ? "\n" : "",
-			(unsigned long long)bt->user_regs_addr);
-		kc_arm64_print_exception_frame(out, &bt->user_regs, true, bt->pac_mask,
-					       kc_bt_symbolize, session);
-	}
-	if (!found)
-		fputs("(no exception frames found)\n", out);
 }

@@ -15,11 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmds/command.h"
-#include "kernel.h"
-#include "modbtf.h"
-#include "session.h"
-#include "types.h"
+#include "command.h"
+#include <kcrash/memory.h>
+#include <kcrash/modules.h>
+#include <kcrash/session.h>
+#include <kcrash/types.h>
 #include "shell.h"
 
 #define EXIT_COMMAND_FAILED 1
@@ -301,12 +301,12 @@ static void end_download(struct download_display *display)
 static void report_vmlinux_search(const struct kc_session *session, bool silent,
 				  const struct download_display *display)
 {
-	const struct kc_debuginfo_result *search = session->vmlinux_search;
+	const struct kc_debuginfo_result *search = kc_session_vmlinux_search(session);
 	if (!search || (silent && !display->announced))
 		return;
 	for (size_t i = 0; i < search->nr_notes; i++)
 		fprintf(stderr, "vmlinux: %s\n", search->notes[i]);
-	if (session->vmlinux_path)
+	if (kc_session_vmlinux_path(session))
 		fprintf(stderr, "vmlinux: %s\n", search->summary);
 	else
 		fprintf(stderr, "vmlinux: %s; opening the dump alone\n", search->summary);
@@ -318,15 +318,17 @@ static void report_vmlinux_search(const struct kc_session *session, bool silent,
  */
 static void report_sources(struct kc_session *session, bool silent)
 {
-	if (silent || (session->vmlinux_source &&
-		       strcmp(session->vmlinux_source, "command line") == 0))
+	const char *vmlinux_source = kc_session_vmlinux_source(session);
+	if (silent || (vmlinux_source && strcmp(vmlinux_source, "command line") == 0))
 		return;
-	if (session->symtab)
-		fprintf(stderr, "symbols: %s, %zu symbols", session->symtab->origin,
-			session->symtab->nr_symbols);
+	size_t nr_symbols;
+	const char *origin = kc_session_symbols_origin(session, &nr_symbols);
+	const struct kc_error *symbols_error = kc_session_symbols_error(session);
+	if (origin)
+		fprintf(stderr, "symbols: %s, %zu symbols", origin, nr_symbols);
 	else
-		fprintf(stderr, "symbols: none (%s)", session->symbols_error ?
-			kc_error_message(session->symbols_error) : "no vmlinux");
+		fprintf(stderr, "symbols: none (%s)", symbols_error ?
+			kc_error_message(symbols_error) : "no vmlinux");
 	struct kc_types *types;
 	struct kc_error *err = kc_session_types(session, &types);
 	if (err) {
@@ -389,10 +391,9 @@ int main(int argc, char **argv)
 	}
 	report_vmlinux_search(session, cli.silent, &display);
 	report_sources(session, cli.silent);
-	for (size_t i = 0; i < session->dump->nr_warnings; i++)
-		fprintf(stderr, "kcrash: warning: %s\n", session->dump->warnings[i]);
-	for (size_t i = 0; i < session->nr_open_warnings; i++)
-		fprintf(stderr, "kcrash: warning: %s\n", session->open_warnings[i]);
+	const char *warning;
+	for (size_t i = 0; (warning = kc_session_warning(session, i)); i++)
+		fprintf(stderr, "kcrash: warning: %s\n", warning);
 
 	struct kc_shell_stats stats = {0};
 	if (!cli.silent) {

@@ -13,25 +13,8 @@
 #include "btf.h"
 #include "error.h"
 #include "session.h"
+#include <kcrash/modules.h>
 
-struct kc_module_btf {
-	char name[64];        /* the module's name */
-	struct kc_btf *btf;   /* NULL when it could not be read (error says why) */
-	char *error;
-};
-
-struct kc_module_btfs {
-	struct kc_module_btf *modules;
-	size_t nr_modules;
-	char *broken;         /* why the list walk stopped early, or NULL */
-};
-
-/*
- * The modules' BTF, read on first use when the session's types are BTF
- * (split BTF needs the vmlinux BTF it was made against).
- */
-struct kc_error *kc_module_btfs_get(struct kc_session *session,
-				    const struct kc_module_btfs **ret);
 /* TYPE in some module's BTF (the first that has it). */
 struct kc_error *kc_module_btfs_find_type(struct kc_session *session,
 					  const char *type, struct kc_type *ret);

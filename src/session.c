@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmds/command.h"
 #include "datasyms.h"
 #include "kallsyms.h"
 #include "sysmap.h"
@@ -453,105 +452,6 @@ const char *kc_session_release(const struct kc_session *session)
 	return release;
 }
 
-void kc_free_argv(int argc, char **argv)
-{
-	if (!argv)
-		return;
-	for (int i = 0; i < argc; i++)
-		free(argv[i]);
-	free(argv);
-}
-
-struct kc_error *kc_split_words(const char *line, int *argc_ret,
-				char ***argv_ret)
-{
-	int argc = 0;
-	char **argv = calloc(1, sizeof(*argv));
-	size_t len = strlen(line);
-	char *word = malloc(len + 1);
-	if (!argv || !word)
-		goto nomem;
-	const char *p = line;
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			p++;
-		if (!*p)
-			break;
-		size_t n = 0;
-		char quote = 0;
-		while (*p && (quote || (*p != ' ' && *p != '\t' &&
-					*p != '\n' && *p != '\r'))) {
-			if (quote) {
-				if (*p == quote)
-					quote = 0;
-				else if (*p == '\\' && quote == '"' && p[1])
-					word[n++] = *++p;
-				else
-					word[n++] = *p;
-			} else if (*p == '\'' || *p == '"') {
-				quote = *p;
-			} else if (*p == '\\' && p[1]) {
-				word[n++] = *++p;
-			} else {
-				word[n++] = *p;
-			}
-			p++;
-		}
-		if (quote) {
-			kc_free_argv(argc, argv);
-			free(word);
-			return kc_error_create(KC_ERR_INVALID_ARG,
-					       "unterminated %c quote", quote);
-		}
-		char **grown = realloc(argv, (size_t)(argc + 2) * sizeof(*argv));
-		if (!grown)
-			goto nomem;
-		argv = grown;
-		argv[argc] = strndup(word, n);
-		if (!argv[argc])
-			goto nomem;
-		argv[++argc] = NULL;
-	}
-	free(word);
-	*argc_ret = argc;
-	*argv_ret = argv;
-	return NULL;
-
-nomem:
-	kc_free_argv(argc, argv);
-	free(word);
-	return &kc_error_nomem;
-}
-
-struct kc_error *kc_session_run_line(struct kc_session *session,
-				     const char *line, FILE *out)
-{
-	int argc;
-	char **argv;
-	struct kc_error *err = kc_split_words(line, &argc, &argv);
-	if (err)
-		return err;
-	if (argc == 0) {
-		kc_free_argv(argc, argv);
-		return NULL;
-	}
-	const struct kc_command *cmd = kc_command_find(argv[0]);
-	if (!cmd) {
-		err = kc_error_create(KC_ERR_LOOKUP,
-				      "%s: command not found (try \"help\")",
-				      argv[0]);
-	} else if (cmd->needs_dump && !session->dump) {
-		err = kc_error_create(KC_ERR_INVALID_ARG,
-				      "%s: needs a dump file", cmd->name);
-	} else {
-		err = cmd->run(session, argc, argv, out);
-		if (err && err->code != KC_ERR_STOP)
-			err = kc_error_prefix(err, "%s", cmd->name);
-	}
-	kc_free_argv(argc, argv);
-	return err;
-}
-
 struct kc_error *kc_classify_file(const char *path, enum kc_file_kind *kind)
 {
 	struct kc_file *file;
@@ -581,4 +481,90 @@ struct kc_error *kc_classify_file(const char *path, enum kc_file_kind *kind)
 		*kind = KC_FILE_COMPRESSED;
 	}
 	return NULL;
+}
+
+/* ---- accessors (include/kcrash/session.h) ---- */
+
+const struct kc_dump *kc_session_dump(const struct kc_session *session)
+{
+	return session->dump;
+}
+
+struct kc_error *kc_session_read_phys(struct kc_session *session, uint64_t paddr,
+				      void *buf, size_t len)
+{
+	if (!session->dump)
+		return kc_error_create(KC_ERR_UNSUPPORTED,
+				       "physical addresses need a dump file");
+	return kc_dump_read_phys(session->dump, paddr, buf, len);
+}
+
+const struct kc_vmcoreinfo *kc_session_vmcoreinfo(const struct kc_session *session)
+{
+	return session->vmcoreinfo;
+}
+
+const char *kc_session_vmlinux_path(const struct kc_session *session)
+{
+	return session->vmlinux_path;
+}
+
+const char *kc_session_vmlinux_source(const struct kc_session *session)
+{
+	return session->vmlinux_source;
+}
+
+const struct kc_debuginfo_result *kc_session_vmlinux_search(const struct kc_session *session)
+{
+	return session->vmlinux_search;
+}
+
+const char *kc_session_symbols_origin(const struct kc_session *session,
+				      size_t *nr_symbols)
+{
+	if (nr_symbols)
+		*nr_symbols = session->symtab ? session->symtab->nr_symbols : 0;
+	return session->symtab ? session->symtab->origin : NULL;
+}
+
+const struct kc_error *kc_session_symbols_error(const struct kc_session *session)
+{
+	return session->symbols_error;
+}
+
+bool kc_session_symbols_from_vmlinux(const struct kc_session *session)
+{
+	return session->symtab && session->symtab->elf;
+}
+
+struct kc_error *kc_session_symtab_symbol(struct kc_session *session, const char *name,
+					  uint64_t *addr, uint64_t *size)
+{
+	const struct kc_symbol *sym = session->symtab ?
+		kc_symtab_lookup(session->symtab, name) : NULL;
+	if (!sym)
+		return kc_error_create(KC_ERR_LOOKUP, "symbol %s: not in the %s", name,
+				       session->symtab ? session->symtab->origin
+						       : "symbols (there are none)");
+	if (!session->mmu || !session->mmu->layout.kaslr_offset.known)
+		return kc_error_create(KC_ERR_LOOKUP,
+				       "symbol %s: the KASLR offset is unknown", name);
+	*addr = sym->addr + session->mmu->layout.kaslr_offset.value;
+	if (size)
+		*size = sym->size;
+	return NULL;
+}
+
+const char *kc_session_warning(const struct kc_session *session, size_t i)
+{
+	size_t nr_dump = session->dump ? session->dump->nr_warnings : 0;
+	if (i < nr_dump)
+		return session->dump->warnings[i];
+	i -= nr_dump;
+	return i < session->nr_open_warnings ? session->open_warnings[i] : NULL;
+}
+
+unsigned kc_session_next_value_number(struct kc_session *session)
+{
+	return ++session->value_history;
 }

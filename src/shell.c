@@ -11,7 +11,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "cmds/command.h"
+#include "command.h"
 
 /*
  * Position of the first unquoted character from SET in S, or NULL. A '>'

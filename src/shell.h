@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "session.h"
+#include <kcrash/session.h>
 
 struct kc_shell_stats {
 	unsigned commands;

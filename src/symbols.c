@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dwarf.h"
+#include "kernel.h"
 #include "modules.h"
 
 static uint64_t kaslr_offset(const struct kc_session *session)
@@ -269,4 +271,20 @@ struct kc_error *kc_symbols_all(struct kc_session *session, const char *module,
 	*ret = list.items;
 	*count = list.count;
 	return NULL;
+}
+
+struct kc_error *kc_symbol_source_line(struct kc_session *session, uint64_t addr,
+				       const char **file, int *line)
+{
+	struct kc_arm64_mmu *mmu;
+	struct kc_error *err = kc_session_mmu(session, &mmu);
+	if (err)
+		return err;
+	struct kc_dwarf *dwarf;
+	err = kc_session_dwarf(session, &dwarf);
+	if (err)
+		return err;
+	/* DWARF has link-time addresses. */
+	return kc_dwarf_source_line(dwarf, addr - mmu->layout.kaslr_offset.value,
+				    file, line);
 }

@@ -908,6 +908,11 @@ void kc_task_state_verbose(struct kc_session *session, const struct kc_task *tas
 	snprintf(buf, len, "(unknown)");
 }
 
+bool kc_session_has_context(const struct kc_session *session)
+{
+	return session->context_task != 0;
+}
+
 struct kc_error *kc_session_context(struct kc_session *session,
 				    const struct kc_task **ret)
 {
@@ -931,6 +936,10 @@ struct kc_error *kc_session_context(struct kc_session *session,
 struct kc_error *kc_session_set_context(struct kc_session *session,
 					const struct kc_task *task)
 {
+	if (!task) {
+		session->context_task = 0;
+		return NULL;
+	}
 	if (task->warning)
 		return kc_error_create(KC_ERR_FORMAT, "%s", task->warning);
 	session->context_task = task->task;

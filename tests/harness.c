@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "command.h"
 #include "harness.h"
 
 #include "error.h"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btfmt.h"
 #include "backtrace.h"
 #include "harness.h"
 #include "kernel.h"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "command.h"
 #include "datasyms.h"
 #include "harness.h"
 #include "kernel.h"

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "command.h"
 #include "harness.h"
 #include "kernel.h"
 #include "session.h"

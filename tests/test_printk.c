@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "logfmt.h"
 #include "harness.h"
 #include "printk.h"
 #include "session.h"

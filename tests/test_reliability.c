@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <dirent.h>
 
+#include "command.h"
 #include "harness.h"
 #include "session.h"
 #include "shell.h"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btfmt.h"
 #include "arm64/unwind.h"
 #include "harness.h"
 #include "kernel.h"
@@ -530,7 +531,7 @@ static char *print_frame(const struct kc_arm64_regs *regs, bool user_mode)
 	char *text = NULL;
 	size_t size = 0;
 	FILE *out = open_memstream(&text, &size);
-	kc_arm64_print_exception_frame(out, regs, user_mode, 0xffff000000000000ull,
+	kc_bt_print_exception_frame(out, regs, user_mode, 0xffff000000000000ull,
 				       synth_symbolize, NULL);
 	fclose(out);
 	return text;
@@ -951,7 +952,7 @@ static void check_panic_backtrace(const char *fixture)
 			       kc_arm64_stack_kind_name(f->stack_kind),
 			       f->is_exception_frame ? " EXCEPTION" : "");
 			if (f->is_exception_frame)
-				kc_arm64_print_exception_frame(stdout, &f->regs, f->user_mode,
+				kc_bt_print_exception_frame(stdout, &f->regs, f->user_mode,
 							       kc_arm64_pac_mask(in.pac_mask, in.va_bits),
 							       real_symbolize, &ctx);
 		}

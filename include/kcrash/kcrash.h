@@ -7,10 +7,18 @@
 #define KCRASH_KCRASH_H
 
 #include <kcrash/error.h>
+#include <kcrash/dump.h>
+#include <kcrash/vmcoreinfo.h>
+#include <kcrash/debuginfo.h>
+#include <kcrash/arm64/layout.h>
+#include <kcrash/arm64/pgtable.h>
+#include <kcrash/arm64/mmu.h>
+#include <kcrash/arm64/unwind.h>
 #include <kcrash/session.h>
 #include <kcrash/types.h>
 #include <kcrash/memory.h>
 #include <kcrash/symbols.h>
+#include <kcrash/datasyms.h>
 #include <kcrash/tasks.h>
 #include <kcrash/modules.h>
 #include <kcrash/backtrace.h>

@@ -404,3 +404,22 @@ uint64_t kc_arm64_first_non_executable(struct kc_arm64_mmu *mmu, uint64_t start,
 	}
 	return start;
 }
+
+const struct kc_arm64_layout *kc_arm64_mmu_layout(const struct kc_arm64_mmu *mmu)
+{
+	return &mmu->layout;
+}
+
+const struct kc_pgtable_geometry *kc_arm64_mmu_geometry(const struct kc_arm64_mmu *mmu)
+{
+	return &mmu->geo;
+}
+
+bool kc_arm64_mmu_swapper(const struct kc_arm64_mmu *mmu, uint64_t *vaddr,
+			  uint64_t *paddr, const char **source)
+{
+	*vaddr = mmu->swapper_pg_dir;
+	*paddr = mmu->swapper_pg_dir_paddr;
+	*source = mmu->swapper_source;
+	return mmu->have_swapper;
+}

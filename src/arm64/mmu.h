@@ -13,7 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../error.h"
+#include <kcrash/arm64/mmu.h>
+
 #include "../vmcore/dump.h"
 #include "layout.h"
 #include "pgtable.h"
@@ -56,17 +57,6 @@ struct kc_error *kc_arm64_mmu_create(struct kc_dump *dump,
 				     struct kc_arm64_mmu **ret);
 void kc_arm64_mmu_destroy(struct kc_arm64_mmu *mmu);
 
-/* Kernel virtual to physical; WALK (optional) gets the table walk if one was done. */
-struct kc_error *kc_arm64_kvtop(struct kc_arm64_mmu *mmu, uint64_t vaddr,
-				uint64_t *paddr);
-/* User virtual to physical through the page tables at PGD_PADDR. */
-struct kc_error *kc_arm64_uvtop(struct kc_arm64_mmu *mmu, uint64_t pgd_paddr,
-				uint64_t vaddr, uint64_t *paddr);
-/* The full walk, for vtop: from swapper_pg_dir or PGD_PADDR (when USER). */
-struct kc_error *kc_arm64_walk(struct kc_arm64_mmu *mmu, bool user,
-			       uint64_t pgd_paddr, uint64_t vaddr,
-			       struct kc_pgtable_walk *walk);
-
 /*
  * The first kernel virtual address in [START, LIMIT) that swapper_pg_dir
  * maps without execute permission (PXN), walking mapping by mapping;
@@ -75,23 +65,6 @@ struct kc_error *kc_arm64_walk(struct kc_arm64_mmu *mmu, bool user,
  */
 uint64_t kc_arm64_first_non_executable(struct kc_arm64_mmu *mmu, uint64_t start,
 				       uint64_t limit);
-
-/* Read LEN bytes at kernel virtual address VADDR, page by page. */
-struct kc_error *kc_arm64_read_kvirt(struct kc_arm64_mmu *mmu, uint64_t vaddr,
-				     void *buf, size_t len);
-/* Read LEN bytes at user virtual address VADDR through PGD_PADDR. */
-struct kc_error *kc_arm64_read_uvirt(struct kc_arm64_mmu *mmu,
-				     uint64_t pgd_paddr, uint64_t vaddr,
-				     void *buf, size_t len);
-/* Read a little-endian u64 at kernel virtual address VADDR. */
-struct kc_error *kc_arm64_read_u64(struct kc_arm64_mmu *mmu, uint64_t vaddr,
-				   uint64_t *value);
-
-/* The linear-map address of PADDR (ptov). */
-struct kc_error *kc_arm64_ptov(const struct kc_arm64_mmu *mmu, uint64_t paddr,
-			       uint64_t *vaddr);
-/* Whether VADDR is a kernel (TTBR1) address. */
-bool kc_arm64_is_kernel_addr(const struct kc_arm64_mmu *mmu, uint64_t vaddr);
 
 void kc_arm64_mmu_flush_tlb(struct kc_arm64_mmu *mmu);
 

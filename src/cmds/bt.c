@@ -6,14 +6,15 @@
  * task a list of selectors names.
  */
 #include "command.h"
-#include "../json.h"
+#include "json.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../backtrace.h"
-#include "../tasks.h"
+#include <kcrash/backtrace.h>
+#include "btfmt.h"
+#include <kcrash/tasks.h>
 
 struct bt_request {
 	unsigned flags;  /* KC_BT_* */
@@ -142,10 +143,12 @@ static struct kc_error *cmd_bt(struct kc_session *session, int argc, char **argv
 		req.any_selected = true;
 		err = kc_tasks_select(list, argv[i], false, req.selected);
 	}
-	if (!err && (req.flags & KC_BT_LINES) && !session->vmlinux_path && !req.json)
+	if (!err && (req.flags & KC_BT_LINES) && !kc_session_vmlinux_path(session) && !req.json) {
+		const char *origin = kc_session_symbols_origin(session, NULL);
 		/* One line, then the trace without them, as the user asked for one. */
 		fprintf(out, "bt: -l: no source lines: they come from the vmlinux's DWARF, and the dump is open without it (%s)\n",
-			session->symtab ? session->symtab->origin : "no symbols");
+			origin ? origin : "no symbols");
+	}
 	if (!err)
 		err = run_bt(session, list, &req, out);
 	free(req.selected);
@@ -211,7 +214,10 @@ static struct kc_error *foreach_one(struct kc_session *session, const struct kc_
 		show_task(session, t, &req, first, out);
 		return NULL;
 	}
-	uint64_t saved = session->context_task;
+	/* The context to go back to: NULL when it is the default (the panic task). */
+	const struct kc_task *saved = NULL;
+	if (kc_session_has_context(session))
+		kc_error_destroy(kc_session_context(session, &saved));
 	if (!first)
 		fputc('\n', out);
 	kc_bt_print_header(t, out);
@@ -238,7 +244,7 @@ static struct kc_error *foreach_one(struct kc_session *session, const struct kc_
 		err = kc_session_run_line(session, line, out);
 		free(line);
 	}
-	session->context_task = saved;
+	kc_error_destroy(kc_session_set_context(session, saved));
 	if (err && err->code == KC_ERR_INTERRUPTED)
 		return err; /* Ctrl-C ends it */
 	if (err) {

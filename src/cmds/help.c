@@ -3,8 +3,7 @@
 
 #include <string.h>
 
-#include "../datasyms.h"
-#include "../symtab.h"
+#include <kcrash/datasyms.h>
 
 static void print_indented(FILE *out, const char *text)
 {
@@ -38,7 +37,7 @@ static void print_command_help(const struct kc_command *cmd, FILE *out)
 /* help -D: what the dump file says about itself, then its VMCOREINFO. */
 static struct kc_error *print_dump_header(struct kc_session *session, FILE *out)
 {
-	const struct kc_dump *dump = session->dump;
+	const struct kc_dump *dump = kc_session_dump(session);
 	if (!dump)
 		return kc_error_create(KC_ERR_INVALID_ARG,
 				       "-D needs a dump file");
@@ -90,23 +89,24 @@ static struct kc_error *print_dump_header(struct kc_session *session, FILE *out)
  */
 static struct kc_error *print_data_symbols(struct kc_session *session, FILE *out)
 {
-	if (!session->dump)
+	if (!kc_session_dump(session))
 		return kc_error_create(KC_ERR_INVALID_ARG, "-k needs a dump file");
+	const struct kc_vmcoreinfo *vmcoreinfo = kc_session_vmcoreinfo(session);
 	fprintf(out, "%-20s %-16s %8s  %s\n", "SYMBOL", "ADDRESS", "SIZE", "SOURCE");
 	for (size_t i = 0; i < kc_datasym_nr_names; i++) {
 		const char *name = kc_datasym_names[i];
-		const struct kc_symbol *sym = session->symtab ?
-			kc_symtab_lookup(session->symtab, name) : NULL;
-		uint64_t addr;
-		if (sym && !kc_session_symbol(session, name, &addr)) {
+		uint64_t addr, sym_size;
+		struct kc_error *err = kc_session_symtab_symbol(session, name, &addr, &sym_size);
+		if (!err) {
 			fprintf(out, "%-20s %016llx %8llu  %s\n", name,
-				(unsigned long long)addr, (unsigned long long)sym->size,
-				session->symtab->elf ? "vmlinux symbol table"
-						     : session->symtab->origin);
+				(unsigned long long)addr, (unsigned long long)sym_size,
+				kc_session_symbols_from_vmlinux(session) ?
+					"vmlinux symbol table" :
+					kc_session_symbols_origin(session, NULL));
 			continue;
 		}
-		struct kc_error *err = session->vmcoreinfo ?
-			kc_vmcoreinfo_symbol(session->vmcoreinfo, name, &addr) :
+		kc_error_destroy(err);
+		err = vmcoreinfo ? kc_vmcoreinfo_symbol(vmcoreinfo, name, &addr) :
 			kc_error_create(KC_ERR_LOOKUP, "no VMCOREINFO");
 		if (!err) {
 			fprintf(out, "%-20s %016llx %8s  VMCOREINFO SYMBOL(%s)\n", name,

@@ -17,7 +17,7 @@
 
 #include <string.h>
 
-#include "../kernel.h"
+#include <kcrash/memory.h>
 #include "object.h"
 
 enum list_kind { LIST_SINGLE, LIST_HEAD_STANDALONE, LIST_HEAD_EMBEDDED };

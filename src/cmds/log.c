@@ -9,8 +9,9 @@
 
 #include <string.h>
 
-#include "../kernel.h"
-#include "../printk.h"
+#include <kcrash/memory.h>
+#include <kcrash/printk.h>
+#include "logfmt.h"
 
 /* crash: the caller column is as wide as pid_max's digits allow. */
 static int caller_width(struct kc_session *session)

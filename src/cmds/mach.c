@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../arm64/mmu.h"
+#include <kcrash/arm64/mmu.h>
 
 static void line(FILE *out, const char *label, const struct kc_arm64_value *value)
 {
@@ -20,7 +20,11 @@ static void line(FILE *out, const char *label, const struct kc_arm64_value *valu
 
 static struct kc_error *print_layout(const struct kc_arm64_mmu *mmu, FILE *out)
 {
-	const struct kc_arm64_layout *layout = &mmu->layout;
+	const struct kc_arm64_layout *layout = kc_arm64_mmu_layout(mmu);
+	const struct kc_pgtable_geometry *geo = kc_arm64_mmu_geometry(mmu);
+	uint64_t swapper, swapper_paddr;
+	const char *swapper_source;
+	kc_arm64_mmu_swapper(mmu, &swapper, &swapper_paddr, &swapper_source);
 	size_t n = kc_arm64_layout_rows(layout, NULL, 0);
 	struct kc_arm64_layout_row *rows = calloc(n ? n : 1, sizeof(*rows));
 	if (!rows)
@@ -37,13 +41,13 @@ static struct kc_error *print_layout(const struct kc_arm64_mmu *mmu, FILE *out)
 				rows[i].provenance);
 	}
 	fprintf(out, "%-20s %016llx  %s\n", "swapper_pg_dir",
-		(unsigned long long)mmu->swapper_pg_dir, mmu->swapper_source);
+		(unsigned long long)swapper, swapper_source);
 	fprintf(out, "%-20s %16llx  kimage_voffset applied\n", "swapper_pg_dir PA",
-		(unsigned long long)mmu->swapper_pg_dir_paddr);
+		(unsigned long long)swapper_paddr);
 	fprintf(out, "%-20s %u levels, %s pages, VA_BITS %u (in use %u), PA %u bits\n",
-		"page tables", mmu->geo.nr_levels,
-		mmu->geo.page_shift == 12 ? "4K" : mmu->geo.page_shift == 14 ? "16K" : "64K",
-		mmu->geo.va_bits, mmu->geo.va_bits_actual, mmu->geo.pa_bits);
+		"page tables", geo->nr_levels,
+		geo->page_shift == 12 ? "4K" : geo->page_shift == 14 ? "16K" : "64K",
+		geo->va_bits, geo->va_bits_actual, geo->pa_bits);
 	for (size_t i = 0; i < layout->nr_warnings; i++)
 		fprintf(out, "WARNING: %s\n", layout->warnings[i]);
 	free(rows);
@@ -66,10 +70,11 @@ static struct kc_error *cmd_mach(struct kc_session *session, int argc,
 		return err;
 	if (full)
 		return print_layout(mmu, out);
-	const struct kc_arm64_layout *layout = &mmu->layout;
+	const struct kc_arm64_layout *layout = kc_arm64_mmu_layout(mmu);
+	const struct kc_dump *dump = kc_session_dump(session);
 	fprintf(out, "%19s: %s\n", "MACHINE TYPE", "aarch64");
-	uint32_t cpus = session->dump->header_nr_cpus ? session->dump->header_nr_cpus
-						      : (uint32_t)session->dump->nr_prstatus;
+	uint32_t cpus = dump->header_nr_cpus ? dump->header_nr_cpus
+					     : (uint32_t)dump->nr_prstatus;
 	if (cpus)
 		fprintf(out, "%19s: %u\n", "CPUS", cpus);
 	fprintf(out, "%19s: %llu\n", "PAGE SIZE", (unsigned long long)layout->page_size.value);

@@ -4,14 +4,14 @@
  * SIZE OBJECT FILE); -s/-S attach module debuginfo so its types resolve.
  */
 #include "command.h"
-#include "../json.h"
+#include "json.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../modules.h"
+#include <kcrash/modules.h>
 
 #define VADDR_PRLEN 16
 
@@ -112,8 +112,8 @@ static char *default_object(struct kc_session *session, const char *name)
 			return path;
 	}
 	/* The directory tree of the vmlinux. */
-	if (session->vmlinux_path) {
-		char *copy = strdup(session->vmlinux_path);
+	if (kc_session_vmlinux_path(session)) {
+		char *copy = strdup(kc_session_vmlinux_path(session));
 		char *slash = copy ? strrchr(copy, '/') : NULL;
 		if (slash)
 			*slash = '\0';

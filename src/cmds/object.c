@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernel.h"
-#include "../typefmt.h"
+#include <kcrash/memory.h>
+#include "typefmt.h"
 #include "command.h"
 
 /* An object bigger than this is not read whole (a typo'd array type, ...). */

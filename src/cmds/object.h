@@ -13,9 +13,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../dwarf.h"
-#include "../error.h"
-#include "../session.h"
+#include <kcrash/error.h>
+#include <kcrash/session.h>
+#include <kcrash/types.h>
 
 /* A struct or union and the members to show (none: the whole object). */
 struct kc_object_spec {

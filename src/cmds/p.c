@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernel.h"
-#include "../typefmt.h"
+#include <kcrash/memory.h>
+#include "typefmt.h"
 #include "object.h"
 
 #define VALUE_MAX (16u << 20)
@@ -308,7 +308,7 @@ static struct kc_error *evaluate(struct kc_session *session, FILE *out,
 	if (err)
 		return err;
 	if (!req->json)
-		fprintf(out, "%s$%u = ", label, ++session->value_history);
+		fprintf(out, "%s$%u = ", label, kc_session_next_value_number(session));
 	if (expr->prefix == '&')
 		return print_address_of(out, &place, req->json);
 	return print_place(session, out, &place, req->hex, req->json);

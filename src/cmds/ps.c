@@ -8,13 +8,13 @@
  * crash's parent_list/child_list do.
  */
 #include "command.h"
-#include "../json.h"
+#include "json.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tasks.h"
+#include <kcrash/tasks.h>
 
 enum ps_mode { PS_TABLE, PS_PARENTS, PS_CHILDREN, PS_JSON };
 
@@ -27,8 +27,11 @@ struct ps_request {
 
 static uint64_t pages_to_kb(struct kc_session *session, uint64_t pages)
 {
-	uint64_t page_size = session->mmu ? (UINT64_C(1) << session->mmu->geo.page_shift)
-					  : session->dump->page_size;
+	struct kc_arm64_mmu *mmu;
+	struct kc_error *err = kc_session_mmu(session, &mmu);
+	uint64_t page_size = !err ? UINT64_C(1) << kc_arm64_mmu_geometry(mmu)->page_shift
+				  : kc_session_dump(session)->page_size;
+	kc_error_destroy(err);
 	return pages * page_size / 1024;
 }
 

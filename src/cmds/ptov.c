@@ -2,7 +2,7 @@
 /* ptov: the linear-map virtual address of physical addresses (crash's ptov). */
 #include "command.h"
 
-#include "../arm64/mmu.h"
+#include <kcrash/arm64/mmu.h>
 
 static struct kc_error *cmd_ptov(struct kc_session *session, int argc,
 				 char **argv, FILE *out)

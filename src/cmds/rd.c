@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../arm64/mmu.h"
-#include "../tasks.h"
+#include <kcrash/arm64/mmu.h>
+#include <kcrash/tasks.h>
 
 #define ADDR_WIDTH 16
 
@@ -86,10 +86,14 @@ static struct kc_error *read_memory(struct kc_session *session,
 				    void *buf, size_t len)
 {
 	if (req->physical)
-		return kc_dump_read_phys(session->dump, addr, buf, len);
+		return kc_session_read_phys(session, addr, buf, len);
+	struct kc_arm64_mmu *mmu;
+	struct kc_error *err = kc_session_mmu(session, &mmu);
+	if (err)
+		return err;
 	if (req->user)
-		return kc_arm64_read_uvirt(session->mmu, req->pgd_paddr, addr, buf, len);
-	return kc_arm64_read_kvirt(session->mmu, addr, buf, len);
+		return kc_arm64_read_uvirt(mmu, req->pgd_paddr, addr, buf, len);
+	return kc_arm64_read_kvirt(mmu, addr, buf, len);
 }
 
 static struct kc_error *display_values(struct kc_session *session,

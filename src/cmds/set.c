@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "../tasks.h"
+#include <kcrash/tasks.h>
 
 static struct kc_error *print_context(struct kc_session *session, FILE *out)
 {

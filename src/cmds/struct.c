@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernel.h"
-#include "../typefmt.h"
+#include <kcrash/memory.h>
+#include "typefmt.h"
 #include "object.h"
 
 struct struct_request {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../modules.h"
-#include "../symbols.h"
+#include <kcrash/modules.h>
+#include <kcrash/symbols.h>
 
 static void print_symbol(FILE *out, uint64_t addr, const struct kc_symbolized *sym)
 {

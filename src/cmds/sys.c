@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../json.h"
-#include "../sysinfo.h"
+#include "json.h"
+#include <kcrash/sysinfo.h>
 
 static void field(FILE *out, const char *label, const char *value)
 {
@@ -54,9 +54,10 @@ static const char *machine_of(const struct kc_sysinfo *info)
 static void print_text(struct kc_session *session, const struct kc_sysinfo *info,
 		       FILE *out)
 {
-	const struct kc_dump *dump = session->dump;
+	const struct kc_dump *dump = kc_session_dump(session);
 	char buf[600];
-	field(out, "KERNEL", session->vmlinux_path ? session->vmlinux_path : "(none given)");
+	const char *vmlinux = kc_session_vmlinux_path(session);
+	field(out, "KERNEL", vmlinux ? vmlinux : "(none given)");
 	if (dump->nr_files > 1)
 		snprintf(buf, sizeof(buf), "%s (+%u split files)%s", dump->path,
 			 dump->nr_files - 1, dump_qualifier(dump));
@@ -118,11 +119,11 @@ static void json_opt_string(FILE *out, const char *key, const char *value, bool 
 static void print_json(struct kc_session *session, const struct kc_sysinfo *info,
 		       FILE *out)
 {
-	const struct kc_dump *dump = session->dump;
+	const struct kc_dump *dump = kc_session_dump(session);
 	char buf[128];
 	fputc('{', out);
-	json_opt_string(out, "kernel", session->vmlinux_path, false);
-	json_opt_string(out, "kernel_source", session->vmlinux_source, true);
+	json_opt_string(out, "kernel", kc_session_vmlinux_path(session), false);
+	json_opt_string(out, "kernel_source", kc_session_vmlinux_source(session), true);
 	json_opt_string(out, "dumpfile", dump->path, true);
 	fprintf(out, ", \"partial\": %s, \"incomplete\": %s", dump->dump_level > 0 ? "true" : "false",
 		dump->incomplete ? "true" : "false");

@@ -13,14 +13,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "../backtrace.h"
-#include "../dwarf.h"
-#include "../json.h"
-#include "../kernel.h"
-#include "../modules.h"
-#include "../printk.h"
-#include "../sysinfo.h"
-#include "../tasks.h"
+#include <kcrash/backtrace.h>
+#include "btfmt.h"
+#include "json.h"
+#include <kcrash/memory.h>
+#include <kcrash/modules.h>
+#include <kcrash/printk.h>
+#include "logfmt.h"
+#include <kcrash/sysinfo.h>
+#include <kcrash/tasks.h>
 
 #define TRIAGE_SCHEMA "kcrash-triage/1"
 #define TRIAGE_LOG_LINES 20
@@ -229,8 +230,9 @@ static void collect(struct kc_session *session, struct triage *t)
 	memset(t, 0, sizeof(*t));
 	t->cpu = -1;
 	kc_sysinfo_collect(session, &t->sys);
-	if (!session->mmu) {
-		add_error(t, "memory", kc_session_mmu(session, &(struct kc_arm64_mmu *){NULL}));
+	struct kc_error *mmu_err = kc_session_mmu(session, &(struct kc_arm64_mmu *){NULL});
+	if (mmu_err) {
+		add_error(t, "memory", mmu_err);
 		t->reason = "none";
 		return;
 	}
@@ -351,7 +353,7 @@ static void json_key_string(FILE *out, const char *key, const char *value)
 
 static void print_json(struct kc_session *session, struct triage *t, FILE *out)
 {
-	const struct kc_dump *dump = session->dump;
+	const struct kc_dump *dump = kc_session_dump(session);
 	fprintf(out, "{\"schema\": \"%s\", \"kcrash_version\": \"%s\", ", TRIAGE_SCHEMA,
 		KCRASH_VERSION);
 	fputs("\"kernel\": {", out);
@@ -359,10 +361,10 @@ static void print_json(struct kc_session *session, struct triage *t, FILE *out)
 	fputs(", ", out);
 	json_key_string(out, "version", t->sys.version);
 	fputs(", ", out);
-	json_key_string(out, "build_id", session->vmcoreinfo ?
-			kc_vmcoreinfo_get(session->vmcoreinfo, "BUILD-ID") : NULL);
+	json_key_string(out, "build_id", kc_session_vmcoreinfo(session) ?
+			kc_vmcoreinfo_get(kc_session_vmcoreinfo(session), "BUILD-ID") : NULL);
 	fputs(", ", out);
-	json_key_string(out, "vmlinux", session->vmlinux_path);
+	json_key_string(out, "vmlinux", kc_session_vmlinux_path(session));
 	fputs("}, \"dump\": {", out);
 	json_key_string(out, "path", dump->path);
 	fputs(", ", out);

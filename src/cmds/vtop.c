@@ -12,10 +12,10 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "../arm64/mmu.h"
-#include "../json.h"
-#include "../kernel.h"
-#include "../tasks.h"
+#include <kcrash/arm64/mmu.h>
+#include "json.h"
+#include <kcrash/memory.h>
+#include <kcrash/tasks.h>
 
 /* crash's mkstring(CENTER|LJUST): TEXT centred in WIDTH columns. */
 static void print_centered(FILE *out, const char *text, int width)
@@ -67,7 +67,7 @@ static uint64_t entry_vaddr(const struct kc_arm64_mmu *mmu, uint64_t root_vaddr,
 			    const struct kc_pgtable_entry *entry)
 {
 	if (index == 0 && entry->paddr >= root_paddr &&
-	    entry->paddr - root_paddr < (UINT64_C(1) << mmu->geo.page_shift))
+	    entry->paddr - root_paddr < (UINT64_C(1) << kc_arm64_mmu_geometry(mmu)->page_shift))
 		return root_vaddr + (entry->paddr - root_paddr);
 	uint64_t vaddr;
 	if (kc_arm64_ptov(mmu, entry->paddr, &vaddr))
@@ -100,7 +100,7 @@ static void print_walk(FILE *out, const struct kc_arm64_mmu *mmu,
 	} else {
 		fprintf(out, "  PAGE: %llx\n\n", (unsigned long long)base);
 	}
-	print_pte(out, &mmu->geo, leaf->value, leaf->level, base, true);
+	print_pte(out, kc_arm64_mmu_geometry(mmu), leaf->value, leaf->level, base, true);
 }
 
 /* Which page tables a request walks: the kernel's, or a task's user ones. */
@@ -171,9 +171,9 @@ static void print_page_flag_names(struct kc_session *session, uint64_t flags,
 static void print_page_line(struct kc_session *session,
 			    struct kc_arm64_mmu *mmu, uint64_t paddr, FILE *out)
 {
-	uint64_t pfn = paddr >> mmu->geo.page_shift, page;
+	uint64_t pfn = paddr >> kc_arm64_mmu_geometry(mmu)->page_shift, page;
 	uint64_t flags, mapping, index, refcount;
-	struct kc_error *err = kc_arm64_pfn_to_page(&mmu->layout, pfn, &page);
+	struct kc_error *err = kc_arm64_pfn_to_page(kc_arm64_mmu_layout(mmu), pfn, &page);
 	if (!err)
 		err = kc_kernel_read_member(session, page, "struct page", "flags", &flags);
 	if (!err)
@@ -193,7 +193,7 @@ static void print_page_line(struct kc_session *session,
 	fprintf(out, "\n      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n");
 	fprintf(out, "%016llx %8llx %16llx %8llx %2d %llx",
 		(unsigned long long)page,
-		(unsigned long long)(pfn << mmu->geo.page_shift),
+		(unsigned long long)(pfn << kc_arm64_mmu_geometry(mmu)->page_shift),
 		(unsigned long long)mapping, (unsigned long long)index,
 		(int)(int32_t)refcount, (unsigned long long)flags);
 	print_page_flag_names(session, flags, out);
@@ -226,7 +226,7 @@ static void print_walk_json(FILE *out, const struct kc_arm64_mmu *mmu,
 	if (!err) {
 		const struct kc_pgtable_entry *leaf = &walk->entries[walk->nr_entries - 1];
 		char flags[256];
-		kc_pgtable_flags_string(kc_pgtable_desc_flags(&mmu->geo, leaf->value, leaf->level) &
+		kc_pgtable_flags_string(kc_pgtable_desc_flags(kc_arm64_mmu_geometry(mmu), leaf->value, leaf->level) &
 						~KC_PTE_F_TYPE_MASK,
 					flags, sizeof(flags));
 		fprintf(out, ", \"page\": \"0x%llx\", \"page_size\": %llu, \"block\": %s, \"flags\": [",
@@ -257,13 +257,16 @@ static struct kc_error *vtop_one(struct kc_session *session,
 			return kc_error_prefix(err, "user address 0x%llx",
 					       (unsigned long long)vaddr);
 	}
+	uint64_t swapper = 0, swapper_paddr = 0;
+	const char *swapper_source;
+	kc_arm64_mmu_swapper(mmu, &swapper, &swapper_paddr, &swapper_source);
 	struct kc_pgtable_walk walk;
 	struct kc_error *err = kc_arm64_walk(mmu, user, user ? space->pgd_paddr : 0,
 					     vaddr, &walk);
 	if (json) {
 		print_walk_json(out, mmu, vaddr, user,
-				user ? space->pgd : mmu->swapper_pg_dir,
-				user ? space->pgd_paddr : mmu->swapper_pg_dir_paddr,
+				user ? space->pgd : swapper,
+				user ? space->pgd_paddr : swapper_paddr,
 				&walk, err);
 		kc_error_destroy(err); /* reported inside the JSON */
 		return NULL;
@@ -278,7 +281,7 @@ static struct kc_error *vtop_one(struct kc_session *session,
 	if (user)
 		print_walk(out, mmu, space->pgd, space->pgd_paddr, &walk);
 	else
-		print_walk(out, mmu, mmu->swapper_pg_dir, mmu->swapper_pg_dir_paddr, &walk);
+		print_walk(out, mmu, swapper, swapper_paddr, &walk);
 	if (err) {
 		fputc('\n', out);
 		return err;
@@ -291,7 +294,7 @@ static struct kc_error *vtop_one(struct kc_session *session,
 	struct kc_error *fast_err = kc_arm64_kvtop(mmu, vaddr, &fast);
 	if (!fast_err && fast != walk.paddr)
 		fprintf(out, "\nWARNING: the %s formula gives %llx, the page tables %llx\n",
-			kc_arm64_region_name(kc_arm64_layout_classify(&mmu->layout,
+			kc_arm64_region_name(kc_arm64_layout_classify(kc_arm64_mmu_layout(mmu),
 								    walk.untagged)),
 			(unsigned long long)fast, (unsigned long long)walk.paddr);
 	kc_error_destroy(fast_err);

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernel.h"
-#include "../typefmt.h"
+#include <kcrash/memory.h>
+#include "typefmt.h"
 
 static struct kc_error *print_typedef(FILE *out, const struct kc_type *type,
 				      unsigned flags)

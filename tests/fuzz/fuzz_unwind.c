@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "btfmt.h"
 #include "arm64/unwind.h"
 #include "fuzz_common.h"
 
@@ -96,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *devnull = fopen("/dev/null", "w");
 	for (size_t i = 0; i < unwind.nr_frames && devnull; i++)
 		if (unwind.frames[i].is_exception_frame)
-			kc_arm64_print_exception_frame(devnull,
+			kc_bt_print_exception_frame(devnull,
 						       &unwind.frames[i].regs,
 						       unwind.frames[i].user_mode,
 						       0, symbolize, NULL);

@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-#include "types.h"
+#include <kcrash/types.h>
 
 enum kc_typefmt_flags {
 	KC_TYPEFMT_OFFSETS = 1, /* "[offset]" before each member (crash -o) */
