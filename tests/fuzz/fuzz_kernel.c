@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "command.h"
 #include "datasyms.h"
 #include "fuzz_common.h"
 #include "modules.h"
