@@ -47,4 +47,6 @@ struct kc_type_ops {
 struct kc_error *kc_types_from_dwarf(struct kc_dwarf *dwarf, bool owned,
 				     struct kc_types **ret);
 struct kc_error *kc_types_from_btf(struct kc_btf *btf, struct kc_types **ret);
+void kc_types_destroy(struct kc_types *types);
+
 #endif

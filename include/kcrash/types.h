@@ -173,7 +173,6 @@ struct kc_dwarf;
  */
 struct kc_types;
 
-void kc_types_destroy(struct kc_types *types);
 
 /* The reader behind the source (NULL when it is the other kind). */
 struct kc_dwarf *kc_types_dwarf(const struct kc_types *types);

@@ -12,6 +12,7 @@
 
 #include <kcrash/error.h>
 #include <kcrash/session.h>
+#include <kcrash/commands.h>
 
 struct kc_command {
 	const char *name;
@@ -51,22 +52,6 @@ extern const struct kc_command kc_cmd_list;
 extern const struct kc_command kc_cmd_log;
 extern const struct kc_command kc_cmd_bt;
 extern const struct kc_command kc_cmd_foreach;
-
-/*
- * Run one command line (no ';' splitting): tokenized with shell-like
- * quoting, looked up in the command table, run with output to OUT.
- * Returns the command's error, KC_ERR_STOP for quit, NULL on success.
- */
-struct kc_error *kc_session_run_line(struct kc_session *session,
-				     const char *line, FILE *out);
-
-/*
- * Split LINE into words: whitespace separates, '...' and "..." quote,
- * backslash escapes the next character. *ARGV is a malloc'd NULL-terminated
- * array of malloc'd strings (free with kc_free_argv).
- */
-struct kc_error *kc_split_words(const char *line, int *argc, char ***argv);
-void kc_free_argv(int argc, char **argv);
 
 /* Parse a number as crash does for addresses: hex, with or without 0x. */
 struct kc_error *kc_parse_hex(const char *text, uint64_t *ret);
