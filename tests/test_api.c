@@ -810,6 +810,14 @@ KC_TEST(api_errors)
 	CHECK(err->code == KC_ERR_FORMAT);
 	CHECK_STR(kc_error_message(err), "bad header at 12");
 	kc_error_destroy(err);
+	err = kc_error_prefix(kc_error_address(KC_ERR_FAULT, 0x1000, "no page"), "reading %s", "x");
+	CHECK(err->code == KC_ERR_FAULT && err->has_address && err->address == 0x1000);
+	CHECK_STR(kc_error_message(err), "reading x: no page");
+	kc_error_destroy(err);
+	err = kc_error_os(2, "opening %s", "/f");
+	CHECK(err->code == KC_ERR_OS && err->errnum == 2);
+	CHECK(strncmp(kc_error_message(err), "opening /f: ", 12) == 0);
+	kc_error_destroy(err);
 	err = kc_interrupted_error();
 	CHECK(err->code == KC_ERR_INTERRUPTED);
 	kc_error_destroy(err);
