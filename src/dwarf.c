@@ -1585,6 +1585,14 @@ const struct kc_type_ops kc_dwarf_type_ops = {
 
 /* ---- line numbers ------------------------------------------------------- */
 
+struct kc_error *kc_dwarf_handle(struct kc_dwarf *dw, Dwarf **ret)
+{
+	struct kc_error *err = ensure_dwarf(dw);
+	if (!err)
+		*ret = dw->dwarf;
+	return err;
+}
+
 /* The compile unit whose ranges hold ADDR, without .debug_aranges too. */
 static bool unit_holding(Dwarf *dwarf, uint64_t addr, Dwarf_Die *cu)
 {
@@ -1600,6 +1608,11 @@ static bool unit_holding(Dwarf *dwarf, uint64_t addr, Dwarf_Die *cu)
 		offset = next;
 	}
 	return false;
+}
+
+bool kc_dwarf_unit_holding(Dwarf *dwarf, uint64_t addr, Dwarf_Die *cu)
+{
+	return unit_holding(dwarf, addr, cu);
 }
 
 struct kc_error *kc_dwarf_source_line(struct kc_dwarf *dw, uint64_t addr,

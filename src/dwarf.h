@@ -94,4 +94,9 @@ struct kc_error *kc_type_of_die(const Dwarf_Die *die, struct kc_type *ret);
 struct kc_error *kc_dwarf_source_line(struct kc_dwarf *dw, uint64_t addr,
 				      const char **file, int *line);
 
+/* The libdw handle (set up on first use), for what types.h does not cover. */
+struct kc_error *kc_dwarf_handle(struct kc_dwarf *dw, Dwarf **ret);
+/* The compile unit whose ranges hold link-time ADDR (aranges, else a scan). */
+bool kc_dwarf_unit_holding(Dwarf *dwarf, uint64_t addr, Dwarf_Die *cu);
+
 #endif

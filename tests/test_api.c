@@ -828,3 +828,17 @@ KC_TEST(api_errors)
 	CHECK(err && err->code == KC_ERR_INTERRUPTED);
 	kc_error_destroy(err);
 }
+
+KC_TEST(api_reference_is_current)
+{
+	/* doc/api.md is generated from the headers' comments; stale is a failure. */
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "python3 '%s/doc/gen-api.py' --check 2>&1", KC_SOURCE_ROOT);
+	FILE *p = popen(cmd, "r");
+	REQUIRE(p != NULL);
+	char out[512] = "";
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	int status = pclose(p);
+	CHECK_MSG(status == 0, "%s", out);
+}

@@ -17,6 +17,7 @@
 #include <kcrash/error.h>
 #include <kcrash/session.h>
 #include <kcrash/tasks.h>
+#include <kcrash/types.h>
 
 /* How the trace was started. */
 enum kc_bt_start {
@@ -113,5 +114,70 @@ typedef void (*kc_bt_eframe_fn)(void *ctx, uint64_t addr,
 				const struct kc_error *stack_error);
 void kc_bt_search_eframes(struct kc_session *session, const struct kc_backtrace *bt,
 			  kc_bt_eframe_fn visit, void *ctx);
+
+/* ---- registers and variables of a frame (DWARF) ---- */
+
+/*
+ * A frame's registers as far as they can be known: the registers the
+ * trace started from (all of them for a CPU's registers or an exception
+ * frame; x19..x29, sp and pc for a sleeping task's cpu_context), carried to
+ * each caller by the vmlinux's call frame information (.debug_frame): the
+ * callee-saved registers a callee stored on its stack are read back, the
+ * CFA becomes the caller's sp, call-clobbered registers become unknown.
+ */
+struct kc_frame_registers {
+	uint64_t x[31];
+	uint64_t sp;
+	uint64_t pc;
+	uint64_t known;     /* bit N: x[N] (N < 31); bit 31: sp; bit 32: pc */
+	bool has_cfa;
+	uint64_t cfa;       /* the frame's canonical frame address */
+};
+#define KC_FRAME_REG_SP 31
+#define KC_FRAME_REG_PC 32
+
+/*
+ * FRAME's registers (an index into BT's frames). An error when the frame
+ * is out of range or there is no DWARF; registers CFI cannot recover are
+ * just not in KNOWN.
+ */
+struct kc_error *kc_bt_frame_registers(struct kc_session *session,
+				       const struct kc_backtrace *bt, size_t frame,
+				       struct kc_frame_registers *ret);
+
+enum kc_frame_var_state {
+	KC_FRAME_VAR_MEMORY,      /* in kernel memory at ADDRESS */
+	KC_FRAME_VAR_VALUE,       /* its value is VALUE (a register's, a constant) */
+	KC_FRAME_VAR_UNAVAILABLE, /* optimized out, or not recoverable: REASON */
+};
+
+/* A local variable or parameter of a frame, from the vmlinux's DWARF. */
+struct kc_frame_variable {
+	const char *name;
+	struct kc_type type;
+	bool is_parameter;
+	/* The function it belongs to: the frame's, or an inlined one's. */
+	const char *function;
+	bool inlined;
+	enum kc_frame_var_state state;
+	uint64_t address;
+	uint64_t value;
+	char reason[160];
+};
+
+typedef struct kc_error *(*kc_frame_variable_fn)(void *ctx,
+						 const struct kc_frame_variable *var);
+
+/*
+ * The variables in scope at FRAME's pc, innermost scope first (inlined
+ * functions' before the function they were inlined into), each with
+ * where its value is at that pc: DW_AT_location evaluated with the
+ * frame's registers and CFA. VISIT returning non-NULL stops the walk
+ * (KC_ERR_STOP: without error). Module frames have no DWARF here
+ * (KC_ERR_UNSUPPORTED).
+ */
+struct kc_error *kc_bt_frame_variables(struct kc_session *session,
+				       const struct kc_backtrace *bt, size_t frame,
+				       kc_frame_variable_fn visit, void *ctx);
 
 #endif

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Generate doc/api.md, libkcrash's API reference, from the public headers.
+
+Every header under include/kcrash/ becomes a section: its opening comment,
+then each top-level declaration (function, struct, enum, typedef, macro)
+with the comment written above it. The headers are the reference; this only
+lays them out. `--check` exits 1 when doc/api.md is not what the headers
+generate (the test suite runs it, so the reference cannot go stale).
+"""
+import os
+import re
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+INCLUDE = os.path.join(ROOT, "include")
+OUT = os.path.join(ROOT, "doc", "api.md")
+
+# Reading order: the session first, then what it gives access to.
+ORDER = [
+    "kcrash/kcrash.h", "kcrash/error.h", "kcrash/session.h", "kcrash/memory.h",
+    "kcrash/types.h", "kcrash/object.h", "kcrash/walk.h", "kcrash/symbols.h",
+    "kcrash/datasyms.h", "kcrash/tasks.h", "kcrash/modules.h", "kcrash/backtrace.h",
+    "kcrash/printk.h", "kcrash/sysinfo.h", "kcrash/commands.h", "kcrash/dump.h",
+    "kcrash/vmcoreinfo.h", "kcrash/debuginfo.h", "kcrash/arm64/layout.h",
+    "kcrash/arm64/pgtable.h", "kcrash/arm64/mmu.h", "kcrash/arm64/unwind.h",
+]
+
+
+def headers():
+    found = []
+    for dirpath, _, files in os.walk(os.path.join(INCLUDE, "kcrash")):
+        for name in files:
+            if name.endswith(".h"):
+                found.append(os.path.relpath(os.path.join(dirpath, name), INCLUDE))
+    known = [h for h in ORDER if h in found]
+    return known + sorted(h for h in found if h not in ORDER)
+
+
+def comment_text(comment):
+    """The words of a /* ... */ comment, leading stars removed."""
+    body = comment[2:-2]
+    lines = [re.sub(r"^\s*\* ?", "", line) for line in body.split("\n")]
+    text = "\n".join(lines).strip()
+    return text
+
+
+def items(source):
+    """(comment, declaration) pairs at file scope, in order."""
+    result = []
+    pos = 0
+    pending = None
+    n = len(source)
+    while pos < n:
+        if source.startswith("/*", pos):
+            end = source.index("*/", pos) + 2
+            pending = source[pos:end]
+            pos = end
+            continue
+        if source[pos] in " \t\n":
+            pos += 1
+            continue
+        if source.startswith("//", pos):
+            pos = source.index("\n", pos) + 1
+            continue
+        if source[pos] == "#":
+            end = pos
+            while True:
+                nl = source.find("\n", end)
+                if nl < 0:
+                    nl = n
+                if source[nl - 1] != "\\":
+                    break
+                end = nl + 1
+            line = source[pos:nl]
+            if line.startswith("#define") and not re.match(r"#define KCRASH_\w+_H$", line):
+                result.append((pending, line))
+            pending = None
+            pos = nl + 1
+            continue
+        # A declaration: up to the ';' at brace depth 0.
+        depth = 0
+        end = pos
+        while end < n:
+            c = source[end]
+            if source.startswith("/*", end):
+                end = source.index("*/", end) + 2
+                continue
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+            elif c == ";" and depth == 0:
+                break
+            end += 1
+        decl = source[pos:end + 1].strip()
+        if decl.startswith("static inline"):
+            # Keep only the signature of inline helpers.
+            decl = decl.split("{", 1)[0].strip() + ";"
+        result.append((pending, decl))
+        pending = None
+        pos = end + 1
+    return result
+
+
+def inline_bodies_removed(source):
+    """Drop the bodies of static inline functions (they have no ';' end)."""
+    out = []
+    i = 0
+    for m in re.finditer(r"static inline[^;{]*\{", source):
+        if m.start() < i:
+            continue
+        out.append(source[i:m.end() - 1].rstrip() + ";")
+        depth = 1
+        j = m.end()
+        while depth and j < len(source):
+            if source[j] == "{":
+                depth += 1
+            elif source[j] == "}":
+                depth -= 1
+            j += 1
+        i = j
+    out.append(source[i:])
+    return "".join(out)
+
+
+def name_of(decl):
+    decl = re.sub(r"^__attribute__\(\(.*?\)\)\s*", "", decl, flags=re.S)
+    m = re.match(r"#define (\w+)", decl)
+    if m:
+        return m.group(1)
+    m = re.match(r"(?:typedef\s+)?(struct|enum|union)\s+(\w+)\s*[{;]", decl)
+    if m:
+        return "%s %s" % (m.group(1), m.group(2))
+    m = re.search(r"\(\s*\*\s*(\w+)\s*\)\s*\(", decl)
+    if decl.startswith("typedef") and m:
+        return m.group(1)
+    m = re.search(r"(\w+)\s*\(", decl)
+    if m:
+        return m.group(1)
+    m = re.search(r"(\w+)\s*(?:\[[^\]]*\])?\s*;$", decl)
+    return m.group(1) if m else decl.split("\n")[0]
+
+
+def generate():
+    parts = [
+        "# libkcrash API reference\n\n",
+        "Generated by `doc/gen-api.py` from the comments in `include/kcrash/`; "
+        "do not edit. Include `<kcrash/kcrash.h>` and link with "
+        "`pkg-config --libs libkcrash` (the commands' runner, "
+        "`<kcrash/commands.h>`, is in `libkcrash-cmds`). Every function "
+        "that can fail returns a `struct kc_error *`: NULL on success, else "
+        "an error to free with `kc_error_destroy()` whose message names the "
+        "file, offset or address concerned.\n",
+    ]
+    for rel in headers():
+        with open(os.path.join(INCLUDE, rel)) as f:
+            source = f.read()
+        source = source.split("\n", 1)[1] if source.startswith("/* SPDX") else source
+        source = inline_bodies_removed(source)
+        parts.append("\n## `<%s>`\n" % rel)
+        entries = items(source)
+        if entries and entries[0][0] is not None and entries[0][1].startswith("#define"):
+            # The file's opening comment sits before its include guard.
+            pass
+        m = re.match(r"\s*(/\*.*?\*/)", source, re.S)
+        if m:
+            parts.append("\n" + comment_text(m.group(1)) + "\n")
+        for comment, decl in entries:
+            if comment is not None and m and comment == m.group(1):
+                comment = None
+            if decl.startswith("#include") or decl.startswith("extern \"C\""):
+                continue
+            parts.append("\n### `%s`\n\n```c\n%s\n```\n" % (name_of(decl), decl))
+            if comment:
+                parts.append("\n" + comment_text(comment) + "\n")
+    return "".join(parts)
+
+
+def main():
+    text = generate()
+    if "--check" in sys.argv:
+        try:
+            with open(OUT) as f:
+                current = f.read()
+        except OSError:
+            current = None
+        if current != text:
+            print("doc/api.md is out of date: run doc/gen-api.py", file=sys.stderr)
+            return 1
+        return 0
+    with open(OUT, "w") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
