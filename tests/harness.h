@@ -71,6 +71,14 @@ bool kc_test_check(bool ok, const char *file, int line, const char *fmt, ...)
 			return;                                               \
 		}                                                             \
 	} while (0)
+/* REQUIRE with a printf-style message. */
+#define REQUIRE_MSG(cond, ...)                                               \
+	do {                                                                  \
+		if (!(cond)) {                                                \
+			kc_test_fail(__FILE__, __LINE__, __VA_ARGS__);        \
+			return;                                               \
+		}                                                             \
+	} while (0)
 /* Fail with the error's message when ERR (a struct kc_error *) is set. */
 #define REQUIRE_OK(expr)                                                     \
 	do {                                                                  \

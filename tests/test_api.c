@@ -842,3 +842,74 @@ KC_TEST(api_reference_is_current)
 	int status = pclose(p);
 	CHECK_MSG(status == 0, "%s", out);
 }
+
+/*
+ * `meson install` gives a client what it needs: the headers and the library
+ * with a pkg-config file. doc/examples/tasks.c, built against the installed
+ * copy only, lists the same tasks as the library's kc_tasks() on a fixture.
+ */
+KC_TEST(api_installed_library_builds_a_client)
+{
+	KC_FIXTURE_OR_RETURN(dump, "arm64-6.1-4k48", "vmcore.kdump-zlib");
+	const char *vmlinux = kc_test_fixture_vmlinux("arm64-6.1-4k48");
+	if (!vmlinux)
+		return;
+	char dest[4096], cmd[16384], client[4200];
+	snprintf(dest, sizeof(dest), "%s/install", kc_test_scratch_dir());
+	snprintf(client, sizeof(client), "%s/tasks-client", kc_test_scratch_dir());
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && meson install -C '%s' --no-rebuild --quiet "
+		 "--destdir '%s' >/dev/null 2>&1", dest, KC_BUILD_ROOT, dest);
+	REQUIRE_MSG(system(cmd) == 0, "meson install failed: %s", cmd);
+	/* The installed .pc names the prefix: find it under DESTDIR. */
+	snprintf(cmd, sizeof(cmd), "find '%s' -name libkcrash.pc", dest);
+	FILE *p = popen(cmd, "r");
+	REQUIRE(p != NULL);
+	char pc[4096] = "";
+	if (!fgets(pc, sizeof(pc), p))
+		pc[0] = '\0';
+	pclose(p);
+	REQUIRE_MSG(pc[0], "no libkcrash.pc installed under %s", dest);
+	*strrchr(pc, '/') = '\0';
+	/* A sanitized build's library needs the sanitizer runtime in the client. */
+	const char *cc = getenv("KCRASH_SANITIZED") ?
+		"clang -fsanitize=address,undefined" : "cc";
+	snprintf(cmd, sizeof(cmd),
+		 "PKG_CONFIG_PATH='%s' PKG_CONFIG_SYSROOT_DIR='%s' %s -std=c11 -Wall -Wextra -Werror "
+		 "-o '%s' '%s/doc/examples/tasks.c' $(PKG_CONFIG_PATH='%s' PKG_CONFIG_SYSROOT_DIR='%s' "
+		 "pkg-config --cflags --libs --static libkcrash) 2>&1",
+		 pc, dest, cc, client, KC_SOURCE_ROOT, pc, dest);
+	p = popen(cmd, "r");
+	REQUIRE(p != NULL);
+	char out[4096] = "";
+	size_t n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	REQUIRE_MSG(pclose(p) == 0, "building the client failed: %s", out);
+	/* Its output against the library's task list. */
+	snprintf(cmd, sizeof(cmd), "'%s' '%s' '%s'", client, dump, vmlinux);
+	p = popen(cmd, "r");
+	REQUIRE(p != NULL);
+	struct kc_session *session = kc_test_open_session("arm64-6.1-4k48", "vmcore.kdump-zlib");
+	REQUIRE(session != NULL);
+	const struct kc_task_list *list;
+	REQUIRE_OK(kc_tasks(session, &list));
+	char line[512];
+	size_t tasks_seen = 0;
+	bool release_seen = false;
+	while (fgets(line, sizeof(line), p)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "release ", 8)) {
+			CHECK_STR(line + 8, kc_session_release(session));
+			release_seen = true;
+		} else if (strncmp(line, "panic task ", 11) != 0) {
+			REQUIRE(tasks_seen < list->nr_tasks);
+			const struct kc_task *t = &list->tasks[tasks_seen++];
+			char expected[128];
+			snprintf(expected, sizeof(expected), "%d %s %s", t->pid, t->state_code, t->comm);
+			CHECK_STR(line, expected);
+		}
+	}
+	CHECK(pclose(p) == 0);
+	CHECK(release_seen);
+	CHECK_EQ_U64(tasks_seen, list->nr_tasks);
+	kc_session_destroy(session);
+}
