@@ -7,6 +7,7 @@
  *   1  at least one command failed (batch mode goes on to the next one)
  *   2  usage error, or the dump or vmlinux could not be opened
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +22,9 @@
 #include <kcrash/session.h>
 #include <kcrash/types.h>
 #include "shell.h"
+#ifdef KCRASH_HAVE_PYTHON
+#include "embed.h"
+#endif
 
 #define EXIT_COMMAND_FAILED 1
 #define EXIT_USAGE 2
@@ -39,6 +43,7 @@ static void usage(FILE *out)
 		"  -i FILE        run the commands in FILE, then exit unless standard\n"
 		"                 input is a terminal (then the shell follows)\n"
 		"  -c 'CMD; CMD'  run these commands and exit\n"
+		"  -x FILE        run the Python script FILE (the py command) and exit\n"
 		"  -s             no banner, nor the line naming the vmlinux found\n"
 		"  --cache MB     size of the decompressed-page cache (default %u)\n"
 		"  --force        open even when the vmlinux does not match the dump\n"
@@ -67,6 +72,7 @@ static void usage(FILE *out)
 struct cli {
 	const char *script;
 	const char *commands;
+	const char *python;  /* -x FILE */
 	bool silent;
 	bool force;
 	bool triage;  /* --triage: run "triage" and exit */
@@ -108,13 +114,16 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	}
 	int opt;
 	/* Options may follow the files too: kcrash DUMP --debug-dir DIR. */
-	while ((opt = getopt_long(argc, argv, "i:c:svh", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:c:x:svh", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			cli->script = optarg;
 			break;
 		case 'c':
 			cli->commands = optarg;
+			break;
+		case 'x':
+			cli->python = optarg;
 			break;
 		case 's':
 			cli->silent = true;
@@ -219,8 +228,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		return EXIT_USAGE;
 	}
 	if (cli->triage) {
-		if (cli->script || cli->commands) {
-			fprintf(stderr, "kcrash: --triage runs alone, without -i or -c\n");
+		if (cli->script || cli->commands || cli->python) {
+			fprintf(stderr, "kcrash: --triage runs alone, without -i, -c or -x\n");
 			return EXIT_USAGE;
 		}
 		cli->commands = cli->json ? "triage --json" : "triage";
@@ -352,8 +361,33 @@ static void report_sources(struct kc_session *session, bool silent)
 	fputc('\n', stderr);
 }
 
+/* -x FILE: the line "py FILE", FILE's bytes escaped from the shell's syntax. */
+static void run_python_script(struct kc_session *session, const char *path,
+			      struct kc_shell_stats *stats)
+{
+	size_t len = strlen(path);
+	char *line = malloc(3 + 2 * len + 1);
+	if (!line) {
+		fprintf(stderr, "kcrash: out of memory\n");
+		stats->failed++;
+		return;
+	}
+	char *p = stpcpy(line, "py ");
+	for (const char *c = path; *c; c++) {
+		if (!isalnum((unsigned char)*c) && !strchr("/._-+,=@", *c))
+			*p++ = '\\';
+		*p++ = *c;
+	}
+	*p = '\0';
+	kc_shell_run_line(session, line, stats);
+	free(line);
+}
+
 int main(int argc, char **argv)
 {
+#ifdef KCRASH_HAVE_PYTHON
+	kc_cmd_py_set_runner(kc_python_run);
+#endif
 	struct cli cli = {0};
 	int rc = parse_cli(argc, argv, &cli);
 	if (rc) {
@@ -396,7 +430,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kcrash: warning: %s\n", warning);
 
 	struct kc_shell_stats stats = {0};
-	if (!cli.silent) {
+	if (!cli.silent && !cli.python) {
 		printf("kcrash %s: arm64 kernel crash dump analyzer\n\n", KCRASH_VERSION);
 		struct kc_shell_stats banner = {0};
 		kc_shell_run_line(session, "sys", &banner);
@@ -416,7 +450,9 @@ int main(int argc, char **argv)
 	}
 	if (cli.commands && !stats.quit)
 		kc_shell_run_line(session, cli.commands, &stats);
-	if (!cli.commands && !stats.quit) {
+	if (cli.python && !stats.quit)
+		run_python_script(session, cli.python, &stats);
+	if (!cli.commands && !cli.python && !stats.quit) {
 		if (interactive)
 			kc_shell_interactive(session, &stats);
 		else if (!cli.script)

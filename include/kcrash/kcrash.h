@@ -17,6 +17,8 @@
 #include <kcrash/session.h>
 #include <kcrash/types.h>
 #include <kcrash/memory.h>
+#include <kcrash/walk.h>
+#include <kcrash/object.h>
 #include <kcrash/symbols.h>
 #include <kcrash/datasyms.h>
 #include <kcrash/tasks.h>

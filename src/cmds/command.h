@@ -52,6 +52,16 @@ extern const struct kc_command kc_cmd_list;
 extern const struct kc_command kc_cmd_log;
 extern const struct kc_command kc_cmd_bt;
 extern const struct kc_command kc_cmd_foreach;
+extern const struct kc_command kc_cmd_py;
+
+/*
+ * What runs `py`: a front end with an interpreter (the kcrash binary
+ * embeds CPython, python/embed.h) registers it; without one, `py` fails
+ * saying so. ARGC/ARGV are the script and its arguments (none: a prompt).
+ */
+typedef struct kc_error *(*kc_python_runner_fn)(struct kc_session *session, int argc,
+						 char **argv, FILE *out);
+void kc_cmd_py_set_runner(kc_python_runner_fn runner);
 
 /* Parse a number as crash does for addresses: hex, with or without 0x. */
 struct kc_error *kc_parse_hex(const char *text, uint64_t *ret);

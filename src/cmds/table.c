@@ -26,6 +26,7 @@ const struct kc_command *const kc_commands[] = {
 	&kc_cmd_log,
 	&kc_cmd_bt,
 	&kc_cmd_foreach,
+	&kc_cmd_py,
 };
 const size_t kc_nr_commands = sizeof(kc_commands) / sizeof(kc_commands[0]);
 
