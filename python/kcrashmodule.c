@@ -1879,6 +1879,87 @@ static PyObject *program_frame_registers(ProgramObject *self, PyObject *args)
 	return dict;
 }
 
+/*
+ * prog._walk(kind, address, limit): the library's walkers (kcrash/walk.h)
+ * for kcrash.helpers. "list", "list_reverse", "hlist", "rbtree",
+ * "rbtree_cached": [node address]; "xarray", "idr": [(index, entry)];
+ * "maple": [(first, last, entry)]. Entries are raw slot values.
+ */
+static PyObject *program_walk(ProgramObject *self, PyObject *args)
+{
+	const char *kind;
+	unsigned long long address, limit;
+	if (!check_open(self) || !PyArg_ParseTuple(args, "sKK", &kind, &address, &limit))
+		return NULL;
+	struct kc_error *err = NULL;
+	PyObject *list = NULL;
+	if (!strcmp(kind, "xarray") || !strcmp(kind, "idr")) {
+		struct kc_xa_entry *entries = NULL;
+		size_t n = 0;
+		err = !strcmp(kind, "idr") ?
+			kc_walk_idr_collect(self->session, address, limit, &entries, &n) :
+			kc_walk_xarray_collect(self->session, address, limit, &entries, &n);
+		if (!err) {
+			list = PyList_New((Py_ssize_t)n);
+			for (size_t i = 0; list && i < n; i++) {
+				PyObject *item = Py_BuildValue("(KK)", (unsigned long long)entries[i].index,
+							       (unsigned long long)entries[i].entry);
+				if (!item)
+					Py_CLEAR(list);
+				else
+					PyList_SET_ITEM(list, (Py_ssize_t)i, item);
+			}
+		}
+		free(entries);
+	} else if (!strcmp(kind, "maple")) {
+		struct kc_mt_entry *entries = NULL;
+		size_t n = 0;
+		err = kc_walk_maple_tree_collect(self->session, address, limit, &entries, &n);
+		if (!err) {
+			list = PyList_New((Py_ssize_t)n);
+			for (size_t i = 0; list && i < n; i++) {
+				PyObject *item = Py_BuildValue("(KKK)", (unsigned long long)entries[i].first,
+							       (unsigned long long)entries[i].last,
+							       (unsigned long long)entries[i].entry);
+				if (!item)
+					Py_CLEAR(list);
+				else
+					PyList_SET_ITEM(list, (Py_ssize_t)i, item);
+			}
+		}
+		free(entries);
+	} else {
+		uint64_t *nodes = NULL;
+		size_t n = 0;
+		if (!strcmp(kind, "list") || !strcmp(kind, "list_reverse"))
+			err = kc_walk_list_collect(self->session, address, !strcmp(kind, "list_reverse"),
+						   limit, &nodes, &n);
+		else if (!strcmp(kind, "hlist"))
+			err = kc_walk_hlist_collect(self->session, address, limit, &nodes, &n);
+		else if (!strcmp(kind, "rbtree") || !strcmp(kind, "rbtree_cached"))
+			err = kc_walk_rbtree_collect(self->session, address,
+						     !strcmp(kind, "rbtree_cached"), limit, &nodes, &n);
+		else {
+			PyErr_Format(PyExc_ValueError, "no walker called %s", kind);
+			return NULL;
+		}
+		if (!err) {
+			list = PyList_New((Py_ssize_t)n);
+			for (size_t i = 0; list && i < n; i++) {
+				PyObject *item = PyLong_FromUnsignedLongLong(nodes[i]);
+				if (!item)
+					Py_CLEAR(list);
+				else
+					PyList_SET_ITEM(list, (Py_ssize_t)i, item);
+			}
+		}
+		free(nodes);
+	}
+	if (err)
+		return raise_error(err, NULL);
+	return list;
+}
+
 static const char *module_state_name(int64_t state)
 {
 	switch (state) {
@@ -2044,6 +2125,8 @@ static PyMethodDef program_methods[] = {
 	 "thread(pid or task Object) -> Thread"},
 	{"crashed_thread", (PyCFunction)program_crashed_thread, METH_NOARGS,
 	 "crashed_thread() -> Thread: the task that panicked"},
+	{"_walk", (PyCFunction)program_walk, METH_VARARGS,
+	 "_walk(kind, address, limit) -> the library walker's nodes or entries (kcrash.helpers)"},
 	{"_frame_variables", (PyCFunction)program_frame_variables, METH_VARARGS,
 	 "_frame_variables(task, index) -> [(name, is_parameter, function, inlined, Object or None, reason)]"},
 	{"_frame_registers", (PyCFunction)program_frame_registers, METH_VARARGS,

@@ -588,6 +588,15 @@ struct kc_error *kc_types_qualified(struct kc_types *types,
 static struct kc_error *find_named_type(struct kc_types *types,
 					const char *name, struct kc_type *ret)
 {
+	/* void is no type in DWARF or BTF, only their absence. */
+	size_t len = strlen(name);
+	while (len && isspace((unsigned char)name[len - 1]))
+		len--;
+	if (len == 4 && strncmp(name, "void", 4) == 0) {
+		memset(ret, 0, sizeof(*ret));
+		ret->is_void = true;
+		return NULL;
+	}
 	if (types->btf)
 		return kc_btf_find_type(types->btf, name, ret);
 	return kc_dwarf_find_type(types->dwarf, name, ret);

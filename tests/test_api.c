@@ -585,6 +585,13 @@ KC_TEST(api_types)
 	}
 	CHECK_EQ_U64(nr_params, 2);
 
+	/* void is no DWARF or BTF type, but "void *" is a C type name. */
+	struct kc_type void_ptr, void_type;
+	REQUIRE_OK(kc_types_find_type(types, "void *", &void_ptr));
+	CHECK(kc_type_kind(&void_ptr) == KC_TYPE_POINTER);
+	REQUIRE_OK(kc_type_target(&void_ptr, &void_type));
+	CHECK(kc_type_kind(&void_type) == KC_TYPE_VOID);
+
 	struct kc_error *err = kc_types_find_type(types, "struct no_such_struct_kc", &task);
 	CHECK(err && err->code == KC_ERR_LOOKUP);
 	kc_error_destroy(err);

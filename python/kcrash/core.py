@@ -87,6 +87,13 @@ class Frame:
     def __contains__(self, key):
         return key in self.locals()
 
+    # drgn's StackFrame: kcrash shows no separate frames for inlined calls.
+    is_inline = False
+
+    def symbol(self):
+        """The Symbol holding the frame's pc (drgn's frame.symbol())."""
+        return self._prog.symbol(self._fields.pc)
+
     def registers(self):
         """{name: value} of the registers known in this frame, and 'cfa'."""
         return self._prog._frame_registers(self._task, self._fields.index)

@@ -81,6 +81,89 @@ def hlist_for_each_entry(type, head, member, limit=LIMIT):
 
 # ---- tasks -----------------------------------------------------------------
 
+# ---- trees: the library's walkers (bounded, cycle- and link-checked) ---------
+
+def _void_ptr(prog, value):
+    return prog.object("void *", value)
+
+
+def _address(obj):
+    """The address of the struct OBJ is, or points to."""
+    return int(obj) if _is_pointer(obj) else obj.address_
+
+
+def xa_for_each(xa, limit=LIMIT):
+    """(index, void *) of each present entry of a struct xarray (or a
+    radix_tree_root: the same structure since v4.20), as drgn's."""
+    prog = xa.prog_
+    for index, entry in prog._walk("xarray", _address(xa), limit):
+        yield index, _void_ptr(prog, entry)
+
+
+radix_tree_for_each = xa_for_each
+
+
+def idr_for_each(idr, limit=LIMIT):
+    """(id, void *) of each entry of a struct idr (idr_base added)."""
+    prog = idr.prog_
+    for index, entry in prog._walk("idr", _address(idr), limit):
+        yield index, _void_ptr(prog, entry)
+
+
+def rbtree_inorder_for_each(root, limit=LIMIT):
+    """Each struct rb_node * of a struct rb_root (or rb_root_cached) in order."""
+    prog = root.prog_
+    cached = root.type_.strip().type.strip().name if _is_pointer(root) else root.type_.strip().name
+    kind = "rbtree_cached" if cached == "struct rb_root_cached" else "rbtree"
+    node_type = prog.type("struct rb_node *")
+    for node in prog._walk(kind, _address(root), limit):
+        yield prog.object(node_type, node)
+
+
+def rbtree_inorder_for_each_entry(type, root, member, limit=LIMIT):
+    """Each entry (a pointer to TYPE) linked by its rb_node MEMBER, in order."""
+    for node in rbtree_inorder_for_each(root, limit):
+        yield container_of(node, type, member)
+
+
+def mt_for_each(mt, limit=LIMIT):
+    """(first, last, void *) of each entry of a struct maple_tree (v6.1+)."""
+    prog = mt.prog_
+    for first, last, entry in prog._walk("maple", _address(mt), limit):
+        yield first, last, _void_ptr(prog, entry)
+
+
+# ---- tasks -----------------------------------------------------------------
+
+def _init_pid_ns(prog):
+    """init_pid_ns, or (a kallsyms without data symbols) init_task's namespace."""
+    try:
+        return prog["init_pid_ns"]
+    except kcrash.NotFoundError:
+        task = prog["init_task"]
+        pid = task.thread_pid if task.type_.has_member("thread_pid") else task.pids[0].pid
+        return pid.numbers[0].ns.deref_()
+
+
+def for_each_pid(prog):
+    """Each struct pid * of the initial pid namespace, by number (its IDR)."""
+    for _, entry in idr_for_each(_init_pid_ns(prog).idr):
+        yield cast("struct pid *", entry)
+
+
+def pid_task(pid, pid_type=0):
+    """The first task (struct task_struct *) using PID as PID_TYPE
+    (PIDTYPE_PID by default), or a NULL pointer."""
+    prog = pid.prog_
+    first = pid.tasks[pid_type].first
+    if not int(first):
+        return prog.object("struct task_struct *", 0)
+    task_type = prog.type("struct task_struct")
+    if task_type.has_member("pid_links"):  # v4.19+
+        return container_of(first, "struct task_struct", "pid_links[%d]" % pid_type)
+    return container_of(first, "struct task_struct", "pids[%d].node" % pid_type)
+
+
 def for_each_process(prog):
     """Each thread group leader (struct task_struct *) on init_task.tasks
     (init_task itself, the list's head, is not one: as the kernel's
@@ -97,18 +180,22 @@ def for_each_thread(task):
 
 
 def for_each_task(prog):
-    """Every thread of every process (struct task_struct *), idle tasks not included."""
-    for leader in for_each_process(prog):
-        yield from for_each_thread(leader)
+    """Every thread (struct task_struct *) by pid, as drgn's: through the pid
+    IDR, so the idle tasks (pid 0) are not included."""
+    for pid in for_each_pid(prog):
+        task = pid_task(pid)
+        if int(task):
+            yield task
 
 
 def find_task(prog, pid):
     """The task (struct task_struct *) with PID, or None. Pid 0 is init_task."""
     if pid == 0:
         return prog["init_task"].address_of_()
-    for task in for_each_task(prog):
-        if task.pid.value_() == pid:
-            return task
+    for number, entry in idr_for_each(_init_pid_ns(prog).idr):
+        if number == pid:
+            task = pid_task(cast("struct pid *", entry))
+            return task if int(task) else None
     return None
 
 
@@ -177,6 +264,24 @@ def for_each_possible_cpu(prog):
         for bit in range(64):
             if word >> bit & 1 and i * 64 + bit < prog.nr_cpus:
                 yield i * 64 + bit
+
+
+def _for_each_cpu_in(prog, mask_name):
+    mask = prog[mask_name].bits
+    for i, word in enumerate(w.value_() for w in mask):
+        for bit in range(64):
+            if word >> bit & 1 and i * 64 + bit < prog.nr_cpus:
+                yield i * 64 + bit
+
+
+def for_each_online_cpu(prog):
+    """The CPUs online when the dump was taken (__cpu_online_mask)."""
+    return _for_each_cpu_in(prog, "__cpu_online_mask")
+
+
+def for_each_present_cpu(prog):
+    """The present CPUs (__cpu_present_mask)."""
+    return _for_each_cpu_in(prog, "__cpu_present_mask")
 
 
 def cpu_rq(prog, cpu):

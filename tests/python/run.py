@@ -378,6 +378,48 @@ def test_ported_script(d):
               "%s: kcrash -x exit %d, stderr %s" % (d.name, run.returncode, run.stderr[-500:]))
 
 
+DRGN_SCRIPT = os.path.join(HERE, "scripts", "drgn_original.py")
+
+
+def port_to_kcrash(source):
+    """drgn_original.py with only its imports and its open call changed."""
+    source = re.sub(r"^import drgn$", "import kcrash", source, flags=re.M)
+    source = re.sub(r"^from drgn\.helpers\.linux\.\w+ import", "from kcrash.helpers import",
+                    source, flags=re.M)
+    ported, n = re.subn(r"^# open\n.*?^# end open\n",
+                        "prog = kcrash.open(sys.argv[2], sys.argv[1])\n",
+                        source, flags=re.M | re.S)
+    check(n == 1, "no open block in %s" % DRGN_SCRIPT)
+    return ported
+
+
+def test_drgn_script_ported(d):
+    """The same script, drgn's and ported, prints the same on the fixture."""
+    if subprocess.run(["/usr/bin/python3", "-c", "import drgn"],
+                      capture_output=True).returncode != 0:
+        raise Skip("python3-drgn is not installed")
+    args = [d.vmlinux, d.dump, d.facts()["crash.pid"]]
+    drgn_run = subprocess.run(["/usr/bin/python3", DRGN_SCRIPT] + args,
+                              capture_output=True, text=True, timeout=300)
+    check(drgn_run.returncode == 0, "%s: drgn: %s" % (d.name, drgn_run.stderr[-800:]))
+    with tempfile.TemporaryDirectory() as tmp:
+        ported = os.path.join(tmp, "ported.py")
+        with open(ported, "w") as f:
+            f.write(port_to_kcrash(open(DRGN_SCRIPT).read()))
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        ours = subprocess.run([sys.executable, ported] + args, capture_output=True, text=True,
+                              timeout=300, env=env)
+    check(ours.returncode == 0, "%s: ported: %s" % (d.name, ours.stderr[-800:]))
+    theirs, mine = drgn_run.stdout.splitlines(), ours.stdout.splitlines()
+    diff = [(a, b) for a, b in zip(theirs, mine) if a != b]
+    check(len(theirs) == len(mine) and not diff,
+          "%s: drgn %d lines, kcrash %d; first differences %s"
+          % (d.name, len(theirs), len(mine), diff[:3]))
+    check(any(l.startswith("task ") for l in mine) and any(l.startswith("stack panic") for l in mine),
+          "%s: the script printed no tasks or no panic stack" % d.name)
+
+
 # ---- the shell: py and -x ---------------------------------------------------
 
 def test_shell_py(d):
@@ -451,7 +493,7 @@ def test_readme_example(d):
 # ---- the runner -------------------------------------------------------------
 
 PER_DUMP = [test_ps, test_mod, test_runqueues, test_stack_trace, test_frame_variables,
-            test_errors, test_ported_script]
+            test_errors, test_ported_script, test_drgn_script_ported]
 
 
 def main():
@@ -491,6 +533,8 @@ def main():
                     skipped += 1
                     print("SKIP %s: fixture %s missing" % (name, d))
                 continue
+            if fn is test_drgn_script_ported and (d.vmlinux is None or not d.crashed):
+                continue  # drgn needs the vmlinux, the script a crashed task
             run(name, fn, d)
         if not isinstance(d, str) and d._prog is not None:
             d._prog.close()
