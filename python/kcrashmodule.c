@@ -1426,6 +1426,87 @@ static PyObject *program_read(ProgramObject *self, PyObject *args)
 	return bytes;
 }
 
+static const struct kc_task *find_task(ProgramObject *self, PyObject *arg);
+
+/* prog.read_user(task, address, size): a task's user memory, by its page tables. */
+static PyObject *program_read_user(ProgramObject *self, PyObject *args)
+{
+	PyObject *task_arg;
+	unsigned long long address, size;
+	if (!PyArg_ParseTuple(args, "OKK:read_user", &task_arg, &address, &size) ||
+	    !check_open(self))
+		return NULL;
+	if (size > READ_MAX) {
+		PyErr_Format(PyExc_ValueError, "read of %llu bytes: at most %llu", size,
+			     (unsigned long long)READ_MAX);
+		return NULL;
+	}
+	const struct kc_task *task = find_task(self, task_arg);
+	if (!task)
+		return NULL;
+	PyObject *bytes = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
+	if (!bytes)
+		return NULL;
+	struct kc_error *err = kc_task_read_user(self->session, task, address,
+						 PyBytes_AS_STRING(bytes), (size_t)size);
+	if (err) {
+		Py_DECREF(bytes);
+		return raise_error(err, NULL);
+	}
+	return bytes;
+}
+
+struct printk_visit {
+	PyObject *list;
+};
+
+/* (seq or None, ts_nsec, level, facility, flags, caller_id or None, text, dict, corrupt) */
+static struct kc_error *add_printk_record(void *ctx, const struct kc_printk_record *rec)
+{
+	struct printk_visit *v = ctx;
+	PyObject *seq = rec->seq_known ? PyLong_FromUnsignedLongLong(rec->seq) : Py_NewRef(Py_None);
+	PyObject *caller = rec->has_caller_id ? PyLong_FromUnsignedLong(rec->caller_id)
+					      : Py_NewRef(Py_None);
+	PyObject *item = NULL;
+	if (seq && caller)
+		item = Py_BuildValue("(OKiiiOy#y#z)", seq, (unsigned long long)rec->ts_nsec,
+				     (int)rec->level, (int)rec->facility, (int)rec->flags, caller,
+				     rec->corrupt ? "" : rec->text,
+				     (Py_ssize_t)(rec->corrupt ? 0 : rec->text_len),
+				     rec->corrupt || !rec->dict ? "" : rec->dict,
+				     (Py_ssize_t)(rec->corrupt || !rec->dict ? 0 : rec->dict_len),
+				     rec->corrupt);
+	Py_XDECREF(seq);
+	Py_XDECREF(caller);
+	if (!item || PyList_Append(v->list, item) != 0) {
+		Py_XDECREF(item);
+		return kc_error_create(KC_ERR_NOMEM, "out of memory");
+	}
+	Py_DECREF(item);
+	return NULL;
+}
+
+/* prog._printk_records(): the log, oldest first (kcrash.helpers.get_printk_records). */
+static PyObject *program_printk_records(ProgramObject *self, PyObject *unused)
+{
+	(void)unused;
+	if (!check_open(self))
+		return NULL;
+	struct printk_visit v = {PyList_New(0)};
+	if (!v.list)
+		return NULL;
+	struct kc_error *err = kc_printk_session_walk(self->session, add_printk_record, &v, NULL);
+	if (err) {
+		Py_CLEAR(v.list);
+		if (PyErr_Occurred()) {
+			kc_error_destroy(err);
+			return NULL;
+		}
+		return raise_error(err, NULL);
+	}
+	return v.list;
+}
+
 static PyObject *read_unsigned(ProgramObject *self, PyObject *arg, size_t size)
 {
 	unsigned long long address = PyLong_AsUnsignedLongLong(arg);
@@ -2125,6 +2206,10 @@ static PyMethodDef program_methods[] = {
 	 "thread(pid or task Object) -> Thread"},
 	{"crashed_thread", (PyCFunction)program_crashed_thread, METH_NOARGS,
 	 "crashed_thread() -> Thread: the task that panicked"},
+	{"read_user", (PyCFunction)program_read_user, METH_VARARGS,
+	 "read_user(task, address, size) -> bytes: a task's user memory, through its page tables"},
+	{"_printk_records", (PyCFunction)program_printk_records, METH_NOARGS,
+	 "_printk_records() -> [(seq, ts_nsec, level, facility, flags, caller_id, text, dict, corrupt)]"},
 	{"_walk", (PyCFunction)program_walk, METH_VARARGS,
 	 "_walk(kind, address, limit) -> the library walker's nodes or entries (kcrash.helpers)"},
 	{"_frame_variables", (PyCFunction)program_frame_variables, METH_VARARGS,

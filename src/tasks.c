@@ -967,6 +967,23 @@ struct kc_error *kc_task_pgd(struct kc_session *session, const struct kc_task *t
 	return NULL;
 }
 
+struct kc_error *kc_task_read_user(struct kc_session *session, const struct kc_task *task,
+				   uint64_t vaddr, void *buf, size_t len)
+{
+	uint64_t pgd, pgd_paddr;
+	struct kc_error *err = kc_task_pgd(session, task, &pgd, &pgd_paddr);
+	if (err)
+		return err;
+	struct kc_arm64_mmu *mmu;
+	err = kc_session_mmu(session, &mmu);
+	if (!err)
+		err = kc_arm64_read_uvirt(mmu, pgd_paddr, vaddr, buf, len);
+	if (err)
+		return kc_error_prefix(err, "PID %d (%s) user address 0x%llx", task->pid,
+				       task->comm, (unsigned long long)vaddr);
+	return NULL;
+}
+
 /* ---- selecting tasks by argument ---- */
 
 static bool all_chars(const char *s, int (*is)(int))

@@ -920,3 +920,60 @@ KC_TEST(api_installed_library_builds_a_client)
 	CHECK_EQ_U64(tasks_seen, list->nr_tasks);
 	kc_session_destroy(session);
 }
+
+/*
+ * A task's user memory through its own page tables: each kcproc process of
+ * the fixture filled a heap buffer with a pattern it wrote down
+ * (ground-truth/kcproc.txt: word i = 0x4b43555300000000 | pid << 16 | i).
+ * The unfiltered ELF dump keeps user pages; the -d 31 kdump drops them.
+ */
+KC_TEST(api_task_user_memory)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/arm64-6.1-4k48/ground-truth/kcproc.txt",
+		 kc_test_fixtures_dir());
+	char *truth = kc_test_read_file(path, NULL);
+	if (!CHECK_MSG(truth != NULL, "cannot read %s", path))
+		return;
+	struct kc_session *session = kc_test_open_session("arm64-6.1-4k48", "vmcore.elf.zst");
+	struct kc_session *filtered = kc_test_open_session("arm64-6.1-4k48", "vmcore.kdump-zlib");
+	if (!session || !filtered) {
+		free(truth);
+		return;
+	}
+	const struct kc_task_list *list, *filtered_list;
+	REQUIRE_OK(kc_tasks(session, &list));
+	REQUIRE_OK(kc_tasks(filtered, &filtered_list));
+	size_t checked = 0;
+	for (char *line = strtok(truth, "\n"); line; line = strtok(NULL, "\n")) {
+		int pid;
+		unsigned long long buf;
+		unsigned words;
+		const char *p = strstr(line, " pid=");
+		if (!p || sscanf(p, " pid=%d buf=%llx words=%u", &pid, &buf, &words) != 3)
+			continue;
+		const struct kc_task *task = kc_task_by_pid(list, pid);
+		REQUIRE(task != NULL);
+		uint64_t got[64];
+		REQUIRE_OK(kc_task_read_user(session, task, buf, got, sizeof(got)));
+		for (unsigned i = 0; i < 64 && i < words; i++)
+			CHECK_EQ_U64(got[i], UINT64_C(0x4b43555300000000) | (uint64_t)pid << 16 | i);
+		/* The filtered dump has no user pages: an error, never zeros. */
+		struct kc_error *err = kc_task_read_user(filtered, kc_task_by_pid(filtered_list, pid),
+							 buf, got, 8);
+		CHECK(err && err->code == KC_ERR_EXCLUDED && strstr(kc_error_message(err), "user address"));
+		kc_error_destroy(err);
+		checked++;
+	}
+	CHECK(checked >= 4);
+	/* A kernel thread has no user memory. */
+	const struct kc_task *kthreadd = kc_task_by_pid(list, 2);
+	REQUIRE(kthreadd != NULL);
+	uint64_t word;
+	struct kc_error *err = kc_task_read_user(session, kthreadd, 0x400000, &word, 8);
+	CHECK(err && err->code == KC_ERR_INVALID_ARG);
+	kc_error_destroy(err);
+	free(truth);
+	kc_session_destroy(session);
+	kc_session_destroy(filtered);
+}

@@ -103,4 +103,13 @@ struct kc_error *kc_task_pgd(struct kc_session *session,
 			     const struct kc_task *task, uint64_t *pgd,
 			     uint64_t *pgd_paddr);
 
+/*
+ * LEN bytes of TASK's user memory at VADDR, through its own page tables
+ * (mm->pgd). Fails for kernel threads, and, as for any read, where a page
+ * is not mapped or not in the dump (makedumpfile -d 8 and above drop user
+ * pages): the message names the task and the address.
+ */
+struct kc_error *kc_task_read_user(struct kc_session *session, const struct kc_task *task,
+				   uint64_t vaddr, void *buf, size_t len);
+
 #endif

@@ -342,3 +342,53 @@ def for_each_file(task, limit=1 << 16):
         file = fdt.fd[fd]
         if int(file):
             yield fd, file
+
+
+# ---- the printk log ----------------------------------------------------------
+
+class PrintkRecord:
+    """A record of the kernel log, as drgn's PrintkRecord: text (bytes),
+    facility, level, seq, timestamp (ns), caller_tid or caller_cpu,
+    continuation, context (dict or dev_info, as {bytes: bytes})."""
+
+    __slots__ = ("text", "facility", "level", "seq", "timestamp", "caller_tid",
+                 "caller_cpu", "continuation", "context", "corrupt")
+
+    def __repr__(self):
+        return "PrintkRecord(seq=%r, timestamp=%r, level=%r, text=%r)" % (
+            self.seq, self.timestamp, self.level, self.text)
+
+
+_LOG_CONT = 8        # kernel/printk: a fragment continuing the previous line
+_CALLER_CPU = 0x80000000
+
+
+def get_printk_records(prog):
+    """The log's records, oldest first (the lockless ring buffer of v5.10+ or
+    the older log_buf records). A record the walk could not read has
+    corrupt set (the reason) and empty text."""
+    records = []
+    for seq, ts, level, facility, flags, caller, text, dict_, corrupt in prog._printk_records():
+        r = PrintkRecord()
+        r.seq, r.timestamp, r.level, r.facility = seq, ts, level, facility
+        r.text, r.continuation, r.corrupt = text, bool(flags & _LOG_CONT), corrupt
+        r.caller_tid = r.caller_cpu = None
+        if caller is not None:
+            if caller & _CALLER_CPU:
+                r.caller_cpu = caller & ~_CALLER_CPU
+            else:
+                r.caller_tid = caller
+        r.context = dict(kv.split(b"=", 1) for kv in dict_.split(b"\0") if b"=" in kv)
+        records.append(r)
+    return records
+
+
+def get_dmesg(prog):
+    """The log as dmesg prints it: "[seconds.micros] text" lines, as bytes."""
+    lines = []
+    for r in get_printk_records(prog):
+        if r.corrupt:
+            continue
+        stamp = b"[%5d.%06d] " % (r.timestamp // 1000000000, r.timestamp % 1000000000 // 1000)
+        lines.extend(stamp + line for line in r.text.split(b"\n"))
+    return b"\n".join(lines) + b"\n" if lines else b""

@@ -60,6 +60,20 @@ class Dump:
         return facts
 
 
+def unpacked(fixture, name):
+    """FIXTURE's NAME.zst unpacked where the C harness puts it too."""
+    packed = os.path.join(FIXTURES, fixture, name + ".zst")
+    if not os.path.exists(packed):
+        return None
+    out = os.path.join(SCRATCH, fixture, name)
+    if not os.path.exists(out) or os.path.getmtime(out) < os.path.getmtime(packed):
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        tmp = out + ".tmp-%d" % os.getpid()
+        subprocess.run(["zstd", "-q", "-d", "--long=27", "-f", "-o", tmp, packed], check=True)
+        os.rename(tmp, out)
+    return out
+
+
 def unpacked_vmlinux(fixture):
     directory = os.path.join(FIXTURES, fixture)
     plain = os.path.join(directory, "vmlinux")
@@ -302,6 +316,57 @@ def test_frame_variables(d):
             check(regs["x29"] == f.fp, "%s #%d: x29 %x fp %x" % (d.name, f.index, regs["x29"], f.fp))
 
 
+def test_printk_records(d):
+    """get_printk_records() is the log `log -t` prints, and holds the panic."""
+    prog = d.prog
+    records = h.get_printk_records(prog)
+    check(len(records) > 50, "%s: %d records" % (d.name, len(records)))
+    check(all(a.seq < b.seq for a, b in zip(records, records[1:]) if a.seq is not None
+              and b.seq is not None), "%s: records out of order" % d.name)
+    text = b"\n".join(r.text for r in records if not r.corrupt).decode(errors="replace")
+    log = prog.command("log -t")
+    check(text.splitlines() == log.splitlines(),
+          "%s: records and log -t differ: %s" % (d.name, [
+              (a, b) for a, b in zip(text.splitlines(), log.splitlines()) if a != b][:2]))
+    panic = d.facts().get("crash.panic_string")
+    if panic:
+        check("Kernel panic - not syncing: " + panic in text, "%s: no panic line" % d.name)
+    dmesg = h.get_dmesg(prog).decode(errors="replace").splitlines()
+    check(len(dmesg) == len(log.splitlines()) and all(l.startswith("[") for l in dmesg),
+          "%s: get_dmesg" % d.name)
+
+
+def test_read_user(d):
+    """A task's user memory: each kcproc buffer holds the pattern its process
+    wrote (ground-truth/kcproc.txt), in the unfiltered ELF dump."""
+    if d.vmlinux is None:
+        return
+    truth = os.path.join(d.truth_dir, "kcproc.txt")
+    elf = unpacked(d.name, "vmcore.elf")
+    check(os.path.exists(truth) and elf, "%s: no kcproc.txt or vmcore.elf.zst" % d.name)
+    with kcrash.open(elf, d.vmlinux) as prog:
+        seen = 0
+        for line in open(truth):
+            m = re.search(r" pid=(\d+) buf=0x([0-9a-f]+) words=(\d+)", line)
+            if not m:
+                continue
+            pid, buf = int(m.group(1)), int(m.group(2), 16)
+            words = prog.read_user(pid, buf, 8 * 32)
+            for i in range(32):
+                value = int.from_bytes(words[8 * i:8 * i + 8], "little")
+                check(value == 0x4b43555300000000 | pid << 16 | i,
+                      "%s: pid %d word %d is %x" % (d.name, pid, i, value))
+            seen += 1
+        check(seen >= 4, "%s: %d kcproc buffers" % (d.name, seen))
+    # The -d 31 kdump has no user pages: FaultError, never zeros.
+    try:
+        d.prog.read_user(pid, buf, 8)
+    except kcrash.FaultError as e:
+        check("user address" in str(e), "%s: %s" % (d.name, e))
+    else:
+        raise AssertionError("%s: a user page read from a -d 31 dump" % d.name)
+
+
 # ---- errors -----------------------------------------------------------------
 
 def test_errors(d):
@@ -493,6 +558,7 @@ def test_readme_example(d):
 # ---- the runner -------------------------------------------------------------
 
 PER_DUMP = [test_ps, test_mod, test_runqueues, test_stack_trace, test_frame_variables,
+            test_printk_records, test_read_user,
             test_errors, test_ported_script, test_drgn_script_ported]
 
 
@@ -535,6 +601,8 @@ def main():
                 continue
             if fn is test_drgn_script_ported and (d.vmlinux is None or not d.crashed):
                 continue  # drgn needs the vmlinux, the script a crashed task
+            if fn is test_read_user and d.vmlinux is None:
+                continue  # the real fixtures have the kcproc buffers
             run(name, fn, d)
         if not isinstance(d, str) and d._prog is not None:
             d._prog.close()
