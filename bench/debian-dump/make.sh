@@ -10,6 +10,13 @@
 #   also KREL=5.10.0-30-arm64 KVER=5.10.218-1 (bullseye) and 6.12 (trixie)
 #   DBG_VMLINUX=path: the -dbg vmlinux when already extracted (else the -dbg .deb is
 #   downloaded and only its vmlinux extracted)
+#   WORKLOAD=1: the guest also runs a workload before the crash and writes its ground truth
+#   (init's start_workload and gt_workload; kc_workload.c, built with clang for arm64
+#   freestanding): a third disk (an ext2 with a swap file), a virtio-net NIC on an empty
+#   QEMU hub (modules failover, net_failover, virtio_net), "kcfx_workload" on the command line
+#   FIXTURE=dir: for the "fixture" stage (not in the default list): lay out a
+#   tests/fixtures/debian-* directory from OUTDIR (vmcore.kdump-zlib, ground-truth/; the
+#   README is written by hand)
 #
 # Host (bookworm) set-up, once, as in shared/fixtures/tools/README.md: arm64 added to dpkg,
 # trixie in the apt sources (for kexec-tools 2.0.29 / makedumpfile 1.7.6 in the guest),
@@ -17,7 +24,8 @@
 #
 # Output in OUTDIR: vmcore.kdump-zlib (makedumpfile -c -d 31 in the capture kernel),
 # vmcore.elf (cat /proc/vmcore), qemu.elf (QEMU dump-guest-memory, VM stopped before the
-# crash), vmlinux (symlink to the -dbg vmlinux), ground-truth/ (ps, modules, dmesg...).
+# crash), vmlinux (symlink to the -dbg vmlinux), ground-truth/ (ps, modules, dmesg...;
+# with WORKLOAD=1 also the workload's, in ground-truth/kdump-snapshot/).
 set -euo pipefail
 
 OUT=${1:?usage: make.sh OUTDIR [STAGE...]}
@@ -42,6 +50,8 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 # virtio and virtio_ring are modules in 5.10 (bullseye, CONFIG_VIRTIO=m) and built in from
 # 6.1 on: a module the package lists in modules.builtin is skipped (MODULES= overrides)
 MODULES=${MODULES:-"virtio virtio_ring virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4 qemu_fw_cfg"}
+WORKLOAD=${WORKLOAD:-0}
+[ "$WORKLOAD" = 1 ] && MODULES="$MODULES ${WORKLOAD_MODULES:-failover net_failover virtio_net}"
 
 download() { # PKG: apt-get download PKG:arm64=$KVER into $DEBS unless there
   ( cd "$DEBS" && { ls "$1"_"$KVER"_arm64.deb > /dev/null 2>&1 || apt-get download "$1:arm64=$KVER" 2>&1 | grep -v unsandboxed; } ) || true
@@ -74,6 +84,12 @@ stage_initramfs() {
   cp -L "$sr/usr/lib/ld-linux-aarch64.so.1" "$root/usr/lib/ld-linux-aarch64.so.1"
   install -m755 "$HERE/init" "$root/init"
   install -m755 "$HERE/kc_crasher" "$root/bin/kc_crasher"
+  if [ "$WORKLOAD" = 1 ]; then
+    # freestanding (raw system calls): no arm64 libc or cross gcc needed, only clang + lld
+    clang --target=aarch64-linux-gnu -ffreestanding -fno-builtin -nostdlib -static -fuse-ld=lld \
+      -O2 -fno-stack-protector -Wall -o "$root/bin/kc_workload" "$HERE/kc_workload.c" \
+      || { echo "cannot build kc_workload.c (clang and lld for aarch64)" >&2; exit 1; }
+  fi
   : > "$root/usr/lib/modules/load-order"
   # 6.1 (bookworm): lib/modules/$KREL/**/m.ko; 6.12 (trixie, merged /usr):
   # usr/lib/modules/$KREL/**/m.ko.xz (CONFIG_MODULE_COMPRESS_XZ), decompressed here so
@@ -120,17 +136,26 @@ copy_with_libs() { # SYSROOT ROOT PATH-IN-SYSROOT
 }
 
 stage_run() {
-  local t0=$SECONDS img=$WORK/disk.img sig=$WORK/signal.img kernel=$KIMG/boot/vmlinuz-$KREL qpid n=0
-  rm -rf "$WORK/img-root" "$WORK/qemu-dumps" "$WORK/qmp.sock" "$WORK/extract" "$img" "$sig" "$WORK/console.log"
+  local t0=$SECONDS img=$WORK/disk.img sig=$WORK/signal.img swap=$WORK/swap.img kernel=$KIMG/boot/vmlinuz-$KREL qpid n=0
+  local append="console=ttyAMA0 crashkernel=$CRASHKERNEL" extra=(-nic none)
+  rm -rf "$WORK/img-root" "$WORK/qemu-dumps" "$WORK/qmp.sock" "$WORK/extract" "$img" "$sig" "$swap" "$WORK/console.log"
   mkdir -p "$WORK/img-root/boot" "$WORK/img-root/gt" "$WORK/img-root/dumps"
   cp "$kernel" "$WORK/img-root/boot/Image"      # Debian's arm64 vmlinuz is an Image
   cp "$WORK/initrd.gz" "$WORK/img-root/boot/initrd.gz"
   mke2fs -q -F -t ext2 -b 4096 -L kcfx -d "$WORK/img-root" "$img" 4G
   truncate -s 1M "$sig"
+  if [ "$WORKLOAD" = 1 ]; then
+    # the swap disk: an empty ext2 (the guest writes a swap file on it); a NIC with a MAC
+    # on hub 0, which nothing else is on (no host network)
+    mke2fs -q -F -t ext2 -b 4096 -L kcswap "$swap" 96M
+    append="$append kcfx_workload"
+    extra=(-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0,mac=52:54:00:12:34:56
+      -drive "if=none,id=swap,file=$swap,format=raw" -device virtio-blk-device,drive=swap)
+  fi
   QEMU_CMD=(qemu-system-aarch64 -M virt -cpu "$CPU" -smp 2 -m "$MEM" -no-reboot
-    -display none -monitor none -serial "file:$WORK/console.log" -nic none
+    -display none -monitor none -serial "file:$WORK/console.log" "${extra[@]}"
     -kernel "$kernel" -initrd "$WORK/initrd.gz"
-    -append "console=ttyAMA0 crashkernel=$CRASHKERNEL"
+    -append "$append"
     -device vmcoreinfo
     -drive "if=none,id=data,file=$img,format=raw" -device virtio-blk-device,drive=data
     -drive "if=none,id=sig,file=$sig,format=raw" -device virtio-blk-device,drive=sig
@@ -153,7 +178,7 @@ stage_run() {
   mkdir -p "$WORK/extract"
   debugfs -R "rdump /gt /dumps $WORK/extract" "$img" 2>&1 | grep -v '^debugfs' || true
   [ -e "$WORK/extract/dumps/DONE" ] || { log "capture kernel did not finish: see $WORK/console.log"; exit 1; }
-  rm -f "$img"
+  rm -f "$img" "$swap"
 }
 
 stage_collect() {
@@ -187,8 +212,24 @@ stage_collect() {
     echo "qemu_cpu=$CPU guest_mem=$MEM crashkernel=$CRASHKERNEL"
     echo "makedumpfile_guest=$(head -1 "$D/makedumpfile-version.txt")"
     grep -E '^Package: (kexec-tools|makedumpfile|busybox-static) ' "$WORK/userland.txt" || true
+    if [ "$WORKLOAD" = 1 ]; then echo "workload=1 kc_workload built with $(clang --version | head -1)"; fi
   } > "$G/build-info.txt"
   (cd "$OUT" && ls -l vmcore.* qemu.* vmlinux 2>/dev/null) >&2
+}
+
+# tests/fixtures/debian-*/ from OUTDIR: the dump, the kdump-time snapshot flattened into
+# ground-truth/ (ps.txt, modules.txt, ... and with WORKLOAD=1 proc/, tasks/, net.txt ...),
+# text files over 64 KiB gzipped (kallsyms.full.gz already is); README.md by hand
+stage_fixture() {
+  local F=${FIXTURE:?FIXTURE=dir for the fixture stage} G=$OUT/ground-truth f
+  [ -f "$OUT/vmcore.kdump-zlib" ] || { log "no $OUT/vmcore.kdump-zlib"; exit 1; }
+  mkdir -p "$F"; rm -rf "$F/ground-truth"; mkdir -p "$F/ground-truth"
+  cp "$OUT/vmcore.kdump-zlib" "$F/"
+  cp -r "$G/kdump-snapshot/." "$F/ground-truth/"
+  cp "$G"/{kallsyms.full.gz,panic.txt,makedumpfile-dump-dmesg.txt,makedumpfile.log,build-info.txt,qemu-cmdline.txt} "$F/ground-truth/"
+  cp "$G/init-progress.txt" "$F/ground-truth/" 2>/dev/null || true
+  find "$F/ground-truth" -type f -size +64k ! -name '*.gz' -exec gzip -9n {} +
+  (cd "$F" && du -sh vmcore.kdump-zlib ground-truth) >&2
 }
 
 for s in $STAGES; do "stage_$s"; done
