@@ -11,6 +11,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "alias.h"
 #include "command.h"
 
 /*
@@ -62,6 +63,10 @@ static void run_command(struct kc_session *session, char *cmd,
 	if (!*cmd || *cmd == '#')
 		return;
 	stats->commands++;
+	/* An alias in the first word stands for its command (alias.c). */
+	char *expanded = kc_alias_expand(cmd);
+	if (expanded)
+		cmd = expanded;
 	FILE *out = stdout;
 	FILE *pipe = NULL;
 	const char *redirect = find_unquoted(cmd, "|>");
@@ -76,6 +81,7 @@ static void run_command(struct kc_session *session, char *cmd,
 				is_pipe ? "command" : "file name",
 				is_pipe ? "|" : append ? ">>" : ">");
 			stats->failed++;
+			free(expanded);
 			return;
 		}
 		fflush(stdout);
@@ -86,10 +92,12 @@ static void run_command(struct kc_session *session, char *cmd,
 		if (!out) {
 			fprintf(stderr, "%s: %s\n", dest, strerror(errno));
 			stats->failed++;
+			free(expanded);
 			return;
 		}
 	}
 	struct kc_error *err = kc_session_run_line(session, cmd, out);
+	free(expanded);
 	if (pipe)
 		pclose(pipe);
 	else if (out != stdout)

@@ -206,6 +206,12 @@ static const char *const fixture_commands[] = {
 	"p avenrun", "whatis init_task", "whatis task_struct", "struct -o list_head",
 	"struct task_struct.pid,comm,tasks init_task", "ps --json", "bt --json",
 	"mod --json", "sys --json",
+	/* The second tier (issue 13): the same answers whichever type source. */
+	"kmem -i", "kmem -s", "kmem -f", "kmem -z", "kmem -V", "kmem -v", "kmem -n",
+	"kmem -h", "kmem -s --json", "files", "vm", "vm -p", "mount", "swap", "dev", "dev -d",
+	"runq", "runq -t", "irq", "irq -s", "timer", "timer -r", "sig", "task -R pid,comm",
+	"net", "tree -t rbtree -p vmap_area_root", "dis -l schedule 8", "foreach files",
+	"foreach vm",
 };
 
 static char *run_all(struct kc_session *session)

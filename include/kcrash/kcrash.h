@@ -26,5 +26,10 @@
 #include <kcrash/backtrace.h>
 #include <kcrash/printk.h>
 #include <kcrash/sysinfo.h>
+#include <kcrash/fs.h>
+#include <kcrash/vm.h>
+#include <kcrash/mm.h>
+#include <kcrash/sched.h>
+#include <kcrash/net.h>
 
 #endif

@@ -2,8 +2,8 @@
 /*
  * bt: a task's kernel backtrace in crash's arm64 layout (the task header,
  * " #N [fp] function at pc [module]" lines, exception frames inline, the
- * user registers last for a user task), and foreach: a command for every
- * task a list of selectors names.
+ * user registers last for a user task). foreach (foreach.c) runs bt with
+ * the tasks it selects as arguments.
  */
 #include "command.h"
 #include "json.h"
@@ -137,7 +137,7 @@ static struct kc_error *cmd_bt(struct kc_session *session, int argc, char **argv
 	struct bt_request req = {.selected = calloc(list->nr_tasks + 1, sizeof(bool))};
 	if (!req.selected)
 		return &kc_error_nomem;
-	int i;
+	int i = 1;
 	err = parse_options(argc, argv, &i, &req);
 	for (; !err && i < argc; i++) {
 		req.any_selected = true;
@@ -191,121 +191,4 @@ const struct kc_command kc_cmd_bt = {
 		"          exception_frame) and user_regs\n",
 	.needs_dump = true,
 	.run = cmd_bt,
-};
-
-/* ---- foreach ---- */
-
-/*
- * Run LINE's command for task T: bt directly, any other command with T as
- * the current context for its duration.
- */
-static struct kc_error *foreach_one(struct kc_session *session, const struct kc_task *t,
-				    int argc, char **argv, bool first, FILE *out)
-{
-	if (kc_command_find(argv[0]) == &kc_cmd_bt) {
-		struct bt_request req = {0};
-		int next;
-		struct kc_error *err = parse_options(argc, argv, &next, &req);
-		if (err)
-			return err;
-		if (next != argc || req.all_cpus)
-			return kc_error_create(KC_ERR_INVALID_ARG,
-					       "foreach bt takes options only (the tasks come before bt)");
-		show_task(session, t, &req, first, out);
-		return NULL;
-	}
-	/* The context to go back to: NULL when it is the default (the panic task). */
-	const struct kc_task *saved = NULL;
-	if (kc_session_has_context(session))
-		kc_error_destroy(kc_session_context(session, &saved));
-	if (!first)
-		fputc('\n', out);
-	kc_bt_print_header(t, out);
-	struct kc_error *err = kc_session_set_context(session, t);
-	if (!err) {
-		size_t len = 1;
-		for (int i = 0; i < argc; i++)
-			len += strlen(argv[i]) * 2 + 3;
-		char *line = malloc(len);
-		if (!line)
-			return &kc_error_nomem;
-		char *p = line;
-		for (int i = 0; i < argc; i++) {
-			*p++ = '\'';
-			for (const char *c = argv[i]; *c; c++) {
-				if (*c == '\'' || *c == '\\')
-					*p++ = '\\';
-				*p++ = *c;
-			}
-			*p++ = '\'';
-			*p++ = ' ';
-		}
-		*p = '\0';
-		err = kc_session_run_line(session, line, out);
-		free(line);
-	}
-	kc_error_destroy(kc_session_set_context(session, saved));
-	if (err && err->code == KC_ERR_INTERRUPTED)
-		return err; /* Ctrl-C ends it */
-	if (err) {
-		/* One bad task never ends the walk. */
-		fprintf(out, "foreach: %s\n", kc_error_message(err));
-		kc_error_destroy(err);
-	}
-	return NULL;
-}
-
-static struct kc_error *cmd_foreach(struct kc_session *session, int argc, char **argv,
-				    FILE *out)
-{
-	const struct kc_task_list *list;
-	struct kc_error *err = kc_tasks(session, &list);
-	if (err)
-		return err;
-	int cmd = 1;
-	while (cmd < argc && !kc_command_find(argv[cmd]))
-		cmd++;
-	if (cmd == argc)
-		return kc_error_create(KC_ERR_INVALID_ARG,
-				       "foreach: no command given (usage: %s)", kc_cmd_foreach.usage);
-	const struct kc_command *command = kc_command_find(argv[cmd]);
-	if (command == &kc_cmd_foreach)
-		return kc_error_create(KC_ERR_INVALID_ARG, "foreach cannot run foreach");
-	bool *selected = calloc(list->nr_tasks + 1, sizeof(bool));
-	if (!selected)
-		return &kc_error_nomem;
-	for (int i = 1; !err && i < cmd; i++)
-		err = kc_tasks_select(list, argv[i], true, selected);
-	bool json = false;
-	for (int i = cmd + 1; i < argc; i++)
-		json |= !strcmp(argv[i], "--json") && command == &kc_cmd_bt;
-	if (!err && json)
-		fputc('[', out);
-	bool first = true;
-	for (size_t i = 0; !err && i < list->nr_tasks; i++) {
-		const struct kc_task *t = &list->tasks[i];
-		if ((cmd > 1 && !selected[i]) || t->warning)
-			continue;
-		err = foreach_one(session, t, argc - cmd, argv + cmd, first, out);
-		first = false;
-	}
-	if (!err && json)
-		fputs("]\n", out);
-	free(selected);
-	return err;
-}
-
-const struct kc_command kc_cmd_foreach = {
-	.name = "foreach",
-	.summary = "run a command for every task, or the tasks selected",
-	.usage = "foreach [PID | TASK | COMMAND | kernel | user | active]... COMMAND [ARGS]",
-	.help =
-		"Runs COMMAND once per task, in pid order: every task, or those the\n"
-		"selectors name (pids, task_struct addresses, command names, and the\n"
-		"keywords kernel, user and active). `foreach bt [-f] [-l] [-s] [--json]`\n"
-		"prints each task's backtrace; any other command runs with the task\n"
-		"as the current context, under the task's header line. A task whose\n"
-		"trace or command fails gets a message and the walk goes on.\n",
-	.needs_dump = true,
-	.run = cmd_foreach,
 };

@@ -21,6 +21,9 @@ struct kc_command {
 	const char *usage;          /* synopsis, e.g. "rd -p [-8|-16|-32|-64] ADDR [COUNT]" */
 	const char *help;           /* the rest of `help CMD` */
 	bool needs_dump;
+	/* Run without task arguments, it prints the context's task header
+	 * itself (crash's files, vm): foreach does not print another. */
+	bool prints_task_header;
 	struct kc_error *(*run)(struct kc_session *session, int argc,
 				char **argv, FILE *out);
 };
@@ -53,6 +56,28 @@ extern const struct kc_command kc_cmd_log;
 extern const struct kc_command kc_cmd_bt;
 extern const struct kc_command kc_cmd_foreach;
 extern const struct kc_command kc_cmd_py;
+extern const struct kc_command kc_cmd_kmem;
+extern const struct kc_command kc_cmd_files;
+extern const struct kc_command kc_cmd_vm;
+extern const struct kc_command kc_cmd_mount;
+extern const struct kc_command kc_cmd_swap;
+extern const struct kc_command kc_cmd_dev;
+extern const struct kc_command kc_cmd_runq;
+extern const struct kc_command kc_cmd_irq;
+extern const struct kc_command kc_cmd_timer;
+extern const struct kc_command kc_cmd_sig;
+extern const struct kc_command kc_cmd_waitq;
+extern const struct kc_command kc_cmd_task;
+extern const struct kc_command kc_cmd_net;
+extern const struct kc_command kc_cmd_dis;
+extern const struct kc_command kc_cmd_search;
+extern const struct kc_command kc_cmd_tree;
+extern const struct kc_command kc_cmd_eval;
+extern const struct kc_command kc_cmd_ascii;
+extern const struct kc_command kc_cmd_btop;
+extern const struct kc_command kc_cmd_ptob;
+extern const struct kc_command kc_cmd_pte;
+extern const struct kc_command kc_cmd_alias;
 
 /*
  * What runs `py`: a front end with an interpreter (the kcrash binary
