@@ -12,11 +12,17 @@
  *    holds the same nodes with positions that lead to them; the pid IDR
  *    as an XArray equals kc_walk_idr's entries; kc_sleeper's mm_mt equals
  *    its /proc/PID/maps;
- *  - alias definitions and expansion; foreach with ps, set, bt and vtop.
+ *  - alias definitions and expansion; foreach with ps, set, bt and vtop;
+ *  - --json of btop, ptob, pte, ascii, alias and ptov, read by python3's
+ *    json module (an independent parser) and compared with the text
+ *    output and with the facts: each fixture's page size, vtop's leaf
+ *    entry and physical address, the swap entry's file and offset, the
+ *    bytes of the values.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <kcrash/kcrash.h>
 
@@ -36,6 +42,48 @@ static size_t count(const char *text, const char *needle)
 	for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
 		n++;
 	return n;
+}
+
+/* The output of a run1 after its "kcrash> COMMAND" line. */
+static const char *body(const char *out)
+{
+	const char *nl = out ? strchr(out, '\n') : NULL;
+	return nl ? nl + 1 : "";
+}
+
+/*
+ * python3 on the JSON a run1 printed (after its "kcrash> COMMAND" line):
+ * PYTHON runs with d the parsed document and prints what we compare.
+ * Returns its output (malloc'd; a traceback when the JSON does not parse).
+ */
+static char *json_query(const char *out, const char *python)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/tools-json-%d.json", kc_test_scratch_dir(), (int)getpid());
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return NULL;
+	fputs(body(out), f);
+	fclose(f);
+	char *cmd = NULL;
+	if (asprintf(&cmd, "python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))\n%s' '%s' 2>&1",
+		     python, path) < 0)
+		return NULL;
+	FILE *p = popen(cmd, "r");
+	free(cmd);
+	if (!p)
+		return NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		fwrite(buf, 1, n, mem);
+	pclose(p);
+	fclose(mem);
+	unlink(path);
+	return text;
 }
 
 KC_TEST(tools_eval_and_ascii)
@@ -99,6 +147,50 @@ KC_TEST(tools_eval_and_ascii)
 	CHECK(strstr(out, "  A |  LF SUB  *   :   J   Z   j   z\n") != NULL);
 	free(out);
 	kc_session_destroy(session);
+}
+
+/* ascii --json: the text's lines, the values' bytes; the chart. */
+KC_TEST(tools_ascii_json)
+{
+	static const uint64_t values[] = {UINT64_C(0x62696c2f7273752f), UINT64_C(0x0a00ff41),
+					  UINT64_C(0x7f80), UINT64_C(0x2227205c3c3e7b7d)};
+	char *text = run1(NULL, "ascii 62696c2f7273752f 0x0a00ff41 7f80 2227205c3c3e7b7d");
+	char *json = run1(NULL, "ascii --json 62696c2f7273752f 0x0a00ff41 7f80 2227205c3c3e7b7d");
+	REQUIRE(text && json);
+	CHECK(strstr(text, "62696c2f7273752f: /usr/lib\n") != NULL);
+	char *got = json_query(json, "for o in d: print(\"%016x: %s\" % (int(o[\"value\"], 16), o[\"text\"]))");
+	CHECK_MSG(got && !strcmp(got, body(text)), "ascii --json gives %s, the text %s", got, body(text));
+	free(got);
+	/* Each value's bytes, least significant first; chars make up text. */
+	got = json_query(json, "for o in d: print(\",\".join(str(b) for b in o[\"bytes\"]), "
+			       "\"\".join(o[\"chars\"]) == o[\"text\"], len(o[\"chars\"]), "
+			       "bytes(o[\"bytes\"]) == int(o[\"value\"], 16).to_bytes(8, \"little\"))");
+	char expected[1024] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		for (unsigned b = 0; b < 8; b++)
+			used += (size_t)snprintf(expected + used, sizeof(expected) - used, "%s%u", b ? "," : "",
+						 (unsigned)(values[i] >> (8 * b)) & 0xff);
+		used += (size_t)snprintf(expected + used, sizeof(expected) - used, " True 8 True\n");
+	}
+	CHECK_MSG(got && !strcmp(got, expected), "ascii --json bytes: %s, expected %s", got, expected);
+	free(got);
+	got = json_query(json, "print(d[1][\"chars\"][1:4], d[2][\"chars\"][:2])");
+	CHECK_STR(got, "['<ff>', '<NUL>', '<LF>'] ['<80>', '<DEL>']\n");
+	free(got);
+	free(text);
+	free(json);
+	/* The chart: codes 0 to 127, control characters by name. */
+	json = run1(NULL, "ascii --json");
+	got = json_query(json, "print(len(d), [o[\"code\"] for o in d] == list(range(128)), "
+			       "all(o[\"char\"] == chr(o[\"code\"]) for o in d[33:127]), "
+			       "d[0][\"char\"], d[10][\"char\"], d[27][\"char\"], d[32][\"char\"], d[127][\"char\"])");
+	CHECK_STR(got, "128 True True NUL LF ESC SP DEL\n");
+	free(got);
+	free(json);
+	text = run1(NULL, "ascii --json 12 zz");
+	CHECK_MSG(!strncmp(body(text), "error: ascii: ", 14), "%s", text);
+	free(text);
 }
 
 KC_TEST(tools_btop_ptob_pte)
@@ -181,7 +273,159 @@ KC_TEST(tools_pte_swap_entry)
 	const char *row = strstr(out, "/swap/swapfile");
 	CHECK(row && strtoull(row + strlen("/swap/swapfile"), NULL, 10) == 1);
 	free(out);
+	/* --json: the same type, file and offset (kc_workload-info.txt's). */
+	snprintf(cmd, sizeof(cmd), "pte --json %" PRIx64, desc);
+	out = run1(session, cmd);
+	char *got = json_query(out, "p = d[0]; print(len(d), p[\"pte\"], p[\"type\"], p[\"swap_type\"], "
+				    "p[\"swap_offset\"], p[\"swap_file\"], p[\"paddr\"], p[\"flags\"])");
+	char expected[256];
+	snprintf(expected, sizeof(expected), "1 0x%" PRIx64 " swap 0 1 /swap/swapfile None None\n", desc);
+	CHECK_MSG(got && !strcmp(got, expected), "pte --json: %s, expected %s", got, expected);
+	free(got);
+	free(out);
 	kc_session_destroy(session);
+}
+
+/* btop/ptob --json: the text's values, each fixture's page size (facts.txt). */
+KC_TEST(tools_btop_ptob_json)
+{
+	for (size_t f = 0; f < kc_test_nr_fixtures; f++) {
+		const char *fixture = kc_test_fixture_names[f];
+		struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
+		if (!session)
+			continue;
+		char *page_text = kc_test_fact(fixture, "vmcoreinfo.PAGESIZE");
+		REQUIRE(page_text);
+		uint64_t page = strtoull(page_text, NULL, 0);
+		free(page_text);
+		char expected[512];
+		/* btop: ADDRESS: PFN lines rebuilt from the JSON are the text's, and the facts'. */
+		char *text = run1(session, "btop 512000 1234 fffff");
+		char *json = run1(session, "btop --json 512000 1234 fffff");
+		snprintf(expected, sizeof(expected), "512000: %" PRIx64 "\n1234: %" PRIx64 "\nfffff: %" PRIx64 "\n",
+			 UINT64_C(0x512000) / page, UINT64_C(0x1234) / page, UINT64_C(0xfffff) / page);
+		CHECK_STR(body(text), expected);
+		char *got = json_query(json, "for o in d: print(\"%x: %x\" % (int(o[\"address\"], 16), o[\"pfn\"]))");
+		CHECK_MSG(got && !strcmp(got, body(text)), "%s: btop --json gives %s, the text %s", fixture,
+			  got, body(text));
+		free(got);
+		got = json_query(json, "print(len(d), set(o[\"page_size\"] for o in d), "
+				       "all(o[\"address\"].startswith(\"0x\") for o in d))");
+		snprintf(expected, sizeof(expected), "3 {%" PRIu64 "} True\n", page);
+		CHECK_MSG(got && !strcmp(got, expected), "%s: %s, expected %s", fixture, got, expected);
+		free(got);
+		free(text);
+		free(json);
+		/* ptob: PFN: ADDRESS lines (1234 decimal, 0x10 and ff hexadecimal). */
+		text = run1(session, "ptob 1234 0x10 ff");
+		json = run1(session, "ptob 1234 --json 0x10 ff");
+		snprintf(expected, sizeof(expected), "4d2: %" PRIx64 "\n10: %" PRIx64 "\nff: %" PRIx64 "\n",
+			 UINT64_C(1234) * page, UINT64_C(0x10) * page, UINT64_C(0xff) * page);
+		CHECK_STR(body(text), expected);
+		got = json_query(json, "for o in d: print(\"%x: %x\" % (o[\"pfn\"], int(o[\"address\"], 16)))");
+		CHECK_MSG(got && !strcmp(got, body(text)), "%s: ptob --json gives %s, the text %s", fixture,
+			  got, body(text));
+		free(got);
+		got = json_query(json, "print(set(o[\"page_size\"] for o in d))");
+		snprintf(expected, sizeof(expected), "{%" PRIu64 "}\n", page);
+		CHECK_STR(got, expected);
+		free(got);
+		free(text);
+		free(json);
+		/* An argument that does not parse: the error alone, no partial document. */
+		text = run1(session, "btop --json 1000 zz");
+		CHECK_MSG(!strncmp(body(text), "error: btop: ", 13), "%s", text);
+		free(text);
+		text = run1(session, "ptob --json");
+		CHECK(strstr(text, "error: ptob: usage: ptob [--json] PFN...") != NULL);
+		free(text);
+		kc_session_destroy(session);
+	}
+}
+
+/*
+ * pte --json on vtop's leaf entry of a kernel (vmalloc) address: vtop's
+ * page and flags, facts.txt's physical page; ptov --json of that physical
+ * address: a linear-map address vtop takes back to it.
+ */
+KC_TEST(tools_pte_ptov_json)
+{
+	for (size_t f = 0; f < kc_test_nr_fixtures; f++) {
+		const char *fixture = kc_test_fixture_names[f];
+		struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
+		if (!session)
+			continue;
+		char *va = kc_test_fact(fixture, "testmod.vbuf.va");
+		char *page0 = kc_test_fact(fixture, "testmod.vbuf.page0"); /* VA->PA */
+		REQUIRE(va && page0 && strstr(page0, "->"));
+		uint64_t fact_pa = strtoull(strstr(page0, "->") + 2, NULL, 16);
+		char cmd[256], expected[1024];
+		snprintf(cmd, sizeof(cmd), "vtop --json %s", va);
+		char *vt = run1(session, cmd);
+		char *got = json_query(vt, "o=d[0]; print(o[\"levels\"][-1][\"value\"], o[\"page\"], o[\"paddr\"], "
+					   "\"|\".join(o[\"flags\"]))");
+		uint64_t leaf = 0, page = 0, paddr = 0;
+		char flags[256] = "";
+		REQUIRE_MSG(got && sscanf(got, "%" SCNx64 " %" SCNx64 " %" SCNx64 " %255s", &leaf, &page, &paddr,
+					  flags) == 4, "%s: vtop --json: %s", fixture, got);
+		free(got);
+		free(vt);
+		CHECK_EQ_U64(paddr, fact_pa);
+		CHECK_EQ_U64(page, fact_pa);
+		/* pte --json: that entry (and a zero one) decoded. */
+		snprintf(cmd, sizeof(cmd), "pte --json %" PRIx64 " 0", leaf);
+		char *json = run1(session, cmd);
+		got = json_query(json, "p, z = d\n"
+				       "print(p[\"pte\"], p[\"type\"], p[\"paddr\"], \"|\".join(p[\"flags\"]), "
+				       "p[\"swap_type\"], p[\"swap_offset\"], p[\"swap_file\"])\n"
+				       "print(z[\"pte\"], z[\"type\"], z[\"paddr\"], z[\"flags\"], z[\"swap_file\"])");
+		snprintf(expected, sizeof(expected),
+			 "0x%" PRIx64 " physical 0x%" PRIx64 " %s None None None\n0x0 none None None None\n",
+			 leaf, page, flags);
+		CHECK_MSG(got && !strcmp(got, expected), "%s: pte --json: %s, expected %s", fixture, got,
+			  expected);
+		free(got);
+		free(json);
+		/* The text: the same physical address and flags. */
+		snprintf(cmd, sizeof(cmd), "pte %" PRIx64, leaf);
+		char *text = run1(session, cmd);
+		snprintf(expected, sizeof(expected), "%" PRIx64 "  %8" PRIx64 "  (%s)\n", leaf, page, flags);
+		CHECK_MSG(strstr(text, expected) != NULL, "%s: no \"%s\" in %s", fixture, expected, text);
+		free(text);
+
+		/* ptov: the text's line, and vtop of the address it gives is the physical one. */
+		uint64_t pa = fact_pa + 0x123;
+		snprintf(cmd, sizeof(cmd), "ptov --json %" PRIx64 " %" PRIx64, pa, fact_pa);
+		json = run1(session, cmd);
+		got = json_query(json, "for o in d: print(o[\"vaddr\"], o[\"paddr\"])");
+		uint64_t vaddr = 0, back = 0, vaddr0 = 0;
+		REQUIRE_MSG(got && sscanf(got, "%" SCNx64 " %" SCNx64 " %" SCNx64, &vaddr, &back, &vaddr0) == 3,
+			    "%s: ptov --json: %s", fixture, got);
+		free(got);
+		free(json);
+		CHECK_EQ_U64(back, pa);
+		CHECK_EQ_U64(vaddr - vaddr0, 0x123);
+		struct kc_arm64_mmu *mmu;
+		REQUIRE_OK(kc_session_mmu(session, &mmu));
+		CHECK(kc_arm64_is_kernel_addr(mmu, vaddr));
+		snprintf(cmd, sizeof(cmd), "ptov %" PRIx64 " %" PRIx64, pa, fact_pa);
+		text = run1(session, cmd);
+		snprintf(expected, sizeof(expected), "VIRTUAL           PHYSICAL\n%-16" PRIx64 "  %" PRIx64
+			 "\n%-16" PRIx64 "  %" PRIx64 "\n", vaddr, pa, vaddr0, fact_pa);
+		CHECK_STR(body(text), expected);
+		free(text);
+		snprintf(cmd, sizeof(cmd), "vtop --json %" PRIx64, vaddr);
+		vt = run1(session, cmd);
+		got = json_query(vt, "print(d[0][\"space\"], d[0][\"mapped\"], d[0][\"paddr\"])");
+		snprintf(expected, sizeof(expected), "kernel True 0x%" PRIx64 "\n", pa);
+		CHECK_MSG(got && !strcmp(got, expected), "%s: vtop of ptov's 0x%" PRIx64 ": %s", fixture,
+			  vaddr, got);
+		free(got);
+		free(vt);
+		free(va);
+		free(page0);
+		kc_session_destroy(session);
+	}
 }
 
 /* ---- tree ---- */
@@ -364,6 +608,54 @@ KC_TEST(tools_alias)
 	e = kc_alias_expand("kt");
 	CHECK(e == NULL);
 	free(e);
+}
+
+/* alias --json: the table's rows; a definition, its display and removal. */
+KC_TEST(tools_alias_json)
+{
+	char *text = run1(NULL, "alias");
+	char *json = run1(NULL, "alias --json");
+	REQUIRE(text && json);
+	char *got = json_query(json, "print(\"ORIGIN   ALIAS    COMMAND\")\n"
+				     "for o in d: print(\"%s  %-7s  %s\" % (o[\"origin\"], o[\"alias\"], "
+				     "\"\".join(w + \" \" for w in o[\"words\"])))");
+	CHECK_MSG(got && !strcmp(got, body(text)), "alias --json gives %s, the text %s", got, body(text));
+	free(got);
+	got = json_query(json, "print(all(o[\"command\"] == \" \".join(o[\"words\"]) for o in d), "
+			       "[o[\"alias\"] for o in d if o[\"origin\"] == \"builtin\"])");
+	CHECK_STR(got, "True ['man', '?', 'px', 'pd', 'for', 'dmesg', 'lsmod']\n");
+	free(got);
+	free(text);
+	free(json);
+	/* Defined with --json: that alias, runtime; shown with --json after NAME too. */
+	static const char *const commands[] = {"alias --json kj ps -k", "alias kj --json"};
+	for (size_t i = 0; i < 2; i++) {
+		json = run1(NULL, commands[i]);
+		got = json_query(json, "print(len(d), d[0][\"origin\"], d[0][\"alias\"], d[0][\"command\"], "
+				       "d[0][\"words\"])");
+		CHECK_MSG(got && !strcmp(got, "1 runtime kj ps -k ['ps', '-k']\n"), "%s: %s", commands[i], got);
+		free(got);
+		free(json);
+	}
+	text = run1(NULL, "alias kj");
+	CHECK_STR(body(text), "ORIGIN   ALIAS    COMMAND\nruntime  kj       ps -k \n");
+	free(text);
+	char *e = kc_alias_expand("kj -p");
+	CHECK_STR(e, "ps -k -p");
+	free(e);
+	/* Removed with --json: now no such alias, []. */
+	json = run1(NULL, "alias --json kj \"\"");
+	CHECK_STR(body(json), "[]\n");
+	free(json);
+	CHECK(kc_alias_expand("kj") == NULL);
+	json = run1(NULL, "alias --json kj");
+	got = json_query(json, "print(d)");
+	CHECK_STR(got, "[]\n");
+	free(got);
+	free(json);
+	text = run1(NULL, "alias --json kj nosuch");
+	CHECK(strstr(text, "error: alias: invalid alias attempt on non-existent command: nosuch") != NULL);
+	free(text);
 }
 
 KC_TEST(tools_foreach)

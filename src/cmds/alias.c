@@ -9,6 +9,7 @@
  */
 #include "command.h"
 #include "alias.h"
+#include "json.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -71,8 +72,58 @@ char *kc_alias_expand(const char *line)
 	return expanded;
 }
 
-static void list(const char *name, FILE *out)
+/* The alias's words, as crash splits them (blanks between, none kept). */
+static const char *next_word(const char *p, size_t *len)
 {
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*len = strcspn(p, " \t");
+	return *len ? p : NULL;
+}
+
+/* alias --json: [{origin, alias, command (the words joined by a space), words}]. */
+static void list_json(const char *name, FILE *out)
+{
+	fputc('[', out);
+	bool first = true;
+	for (const struct alias *a = alias_list; a; a = a->next) {
+		if (name && strcmp(name, a->name))
+			continue;
+		fprintf(out, "%s\n  {\"origin\": \"%s\", \"alias\": ", first ? "" : ",",
+			a->builtin ? "builtin" : "runtime");
+		kc_json_string(out, a->name);
+		first = false;
+		/* The command: the words joined by single spaces (the text's, less its trailing one). */
+		size_t len = strlen(a->text) + 1, n, used = 0;
+		char *command = malloc(len);
+		if (command) {
+			command[0] = '\0';
+			for (const char *w = next_word(a->text, &n); w; w = next_word(w + n, &n)) {
+				used += (size_t)snprintf(command + used, len - used, "%s%.*s", used ? " " : "",
+							 (int)n, w);
+			}
+		}
+		fputs(", \"command\": ", out);
+		kc_json_string(out, command ? command : a->text);
+		free(command);
+		fputs(", \"words\": [", out);
+		bool first_word = true;
+		for (const char *w = next_word(a->text, &n); w; w = next_word(w + n, &n)) {
+			fputs(first_word ? "" : ", ", out);
+			kc_json_string_n(out, w, n);
+			first_word = false;
+		}
+		fputs("]}", out);
+	}
+	fputs(first ? "]\n" : "\n]\n", out);
+}
+
+static void list(const char *name, bool json, FILE *out)
+{
+	if (json) {
+		list_json(name, out);
+		return;
+	}
 	fprintf(out, "ORIGIN   ALIAS    COMMAND\n");
 	bool found = false;
 	for (const struct alias *a = alias_list; a; a = a->next) {
@@ -110,13 +161,26 @@ static void remove_alias(struct alias *a, struct alias **link)
 static struct kc_error *cmd_alias(struct kc_session *session, int argc, char **argv, FILE *out)
 {
 	(void)session;
+	/*
+	 * --json before NAME, or right after it when nothing follows (no
+	 * command is named --json): the words of a definition are its own.
+	 */
+	bool json = false;
+	if (argc > 1 && !strcmp(argv[1], "--json")) {
+		json = true;
+		argv++;
+		argc--;
+	} else if (argc == 3 && !strcmp(argv[2], "--json")) {
+		json = true;
+		argc--;
+	}
 	if (argc == 1) {
-		list(NULL, out);
+		list(NULL, json, out);
 		return NULL;
 	}
 	const char *name = argv[1];
 	if (argc == 2) {
-		list(name, out);
+		list(name, json, out);
 		return NULL;
 	}
 	if (kc_command_find(name))
@@ -144,7 +208,10 @@ static struct kc_error *cmd_alias(struct kc_session *session, int argc, char **a
 		if (!old)
 			return kc_error_create(KC_ERR_LOOKUP, "alias does not exist: %s", name);
 		remove_alias(old, link);
-		fprintf(out, "alias deleted: %s\n", name);
+		if (json)
+			list(name, true, out); /* [] now */
+		else
+			fprintf(out, "alias deleted: %s\n", name);
 		return NULL;
 	}
 	char command[128];
@@ -173,14 +240,14 @@ static struct kc_error *cmd_alias(struct kc_session *session, int argc, char **a
 	while (*tail)
 		tail = &(*tail)->next;
 	*tail = a;
-	list(name, out);
+	list(name, json, out);
 	return NULL;
 }
 
 const struct kc_command kc_cmd_alias = {
 	.name = "alias",
 	.summary = "show or define command aliases",
-	.usage = "alias [NAME [COMMAND [ARGS...]]]",
+	.usage = "alias [--json] [NAME [COMMAND [ARGS...]]]",
 	.help =
 		"Without arguments, lists the aliases as crash does:\n"
 		"  ORIGIN   ALIAS    COMMAND\n"
@@ -190,7 +257,11 @@ const struct kc_command kc_cmd_alias = {
 		"then `kt -s`. `alias NAME \"\"` removes it. The first word of each\n"
 		"command line is expanded; a command's own name cannot be an alias.\n"
 		"Built in (crash's that kcrash has the commands of): man and ? (help),\n"
-		"px (p -x), pd (p -d), for (foreach), dmesg (log), lsmod (mod).\n",
+		"px (p -x), pd (p -d), for (foreach), dmesg (log), lsmod (mod).\n"
+		"  --json  (before NAME, or alone after it) the aliases listed, shown\n"
+		"          or just defined as an array of objects: origin (builtin or\n"
+		"          runtime), alias, command (its words joined by a space),\n"
+		"          words; [] when NAME is not (or no longer) an alias\n",
 	.needs_dump = false,
 	.run = cmd_alias,
 };

@@ -6,8 +6,10 @@
  * above 0x7f in hex (<ff>).
  */
 #include "command.h"
+#include "json.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const control_names[32] = {
@@ -40,9 +42,100 @@ static void print_chart(FILE *out)
 	      "\n", out);
 }
 
+/* Byte C as ascii shows it: itself, <NAME> for a control byte, <xx> above 0x7f. */
+static void byte_text(unsigned c, char *buf, size_t len)
+{
+	if (c >= 0x20 && c < 0x7f)
+		snprintf(buf, len, "%c", (int)c);
+	else if (c > 0x7f)
+		snprintf(buf, len, "<%02x>", c);
+	else if (c == 0x7f)
+		snprintf(buf, len, "<DEL>");
+	else
+		snprintf(buf, len, "<%s>", control_names[c]);
+}
+
+/* ascii --json without a value: the chart as [{code, char}] (SP, DEL, NUL...). */
+static void print_chart_json(FILE *out)
+{
+	fputc('[', out);
+	for (unsigned c = 0; c < 0x80; c++) {
+		char name[8];
+		if (c < 0x20)
+			snprintf(name, sizeof(name), "%s", control_names[c]);
+		else if (c == 0x20)
+			snprintf(name, sizeof(name), "SP");
+		else if (c == 0x7f)
+			snprintf(name, sizeof(name), "DEL");
+		else
+			snprintf(name, sizeof(name), "%c", (int)c);
+		fprintf(out, "%s\n  {\"code\": %u, \"char\": ", c ? "," : "", c);
+		kc_json_string(out, name);
+		fputc('}', out);
+	}
+	fputs("\n]\n", out);
+}
+
+/* ascii --json VALUE: {value, text, bytes [numbers], chars [each byte's text]}. */
+static void print_value_json(uint64_t value, FILE *out)
+{
+	char text[64] = "", chars[8][8];
+	for (unsigned b = 0; b < 8; b++) {
+		byte_text((unsigned)(value >> (8 * b)) & 0xff, chars[b], sizeof(chars[b]));
+		strcat(text, chars[b]);
+	}
+	fprintf(out, "{\"value\": \"0x%" PRIx64 "\", \"text\": ", value);
+	kc_json_string(out, text);
+	fputs(", \"bytes\": [", out);
+	for (unsigned b = 0; b < 8; b++)
+		fprintf(out, "%s%u", b ? ", " : "", (unsigned)(value >> (8 * b)) & 0xff);
+	fputs("], \"chars\": [", out);
+	for (unsigned b = 0; b < 8; b++) {
+		fputs(b ? ", " : "", out);
+		kc_json_string(out, chars[b]);
+	}
+	fputs("]}", out);
+}
+
 static struct kc_error *cmd_ascii(struct kc_session *session, int argc, char **argv, FILE *out)
 {
 	(void)session;
+	bool json = false;
+	int nvalues = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else
+			nvalues++;
+	}
+	if (json) {
+		if (!nvalues) {
+			print_chart_json(out);
+			return NULL;
+		}
+		/* Every value parsed first: a whole document or only the error. */
+		uint64_t *values = calloc((size_t)nvalues, sizeof(*values));
+		if (!values)
+			return &kc_error_nomem;
+		int n = 0;
+		for (int i = 1; i < argc; i++) {
+			if (!strcmp(argv[i], "--json"))
+				continue;
+			struct kc_error *err = kc_parse_hex(argv[i], &values[n++]);
+			if (err) {
+				free(values);
+				return err;
+			}
+		}
+		fputc('[', out);
+		for (int i = 0; i < n; i++) {
+			fputs(i ? ",\n  " : "\n  ", out);
+			print_value_json(values[i], out);
+		}
+		fputs("\n]\n", out);
+		free(values);
+		return NULL;
+	}
 	if (argc == 1) {
 		print_chart(out);
 		return NULL;
@@ -54,15 +147,9 @@ static struct kc_error *cmd_ascii(struct kc_session *session, int argc, char **a
 			return err;
 		fprintf(out, "%016" PRIx64 ": ", value);
 		for (unsigned b = 0; b < 8; b++) {
-			unsigned c = (unsigned)(value >> (8 * b)) & 0xff;
-			if (c >= 0x20 && c < 0x7f)
-				fputc((int)c, out);
-			else if (c > 0x7f)
-				fprintf(out, "<%02x>", c);
-			else if (c == 0x7f)
-				fputs("<DEL>", out);
-			else
-				fprintf(out, "<%s>", control_names[c]);
+			char c[8];
+			byte_text((unsigned)(value >> (8 * b)) & 0xff, c, sizeof(c));
+			fputs(c, out);
 		}
 		fputc('\n', out);
 	}
@@ -72,7 +159,7 @@ static struct kc_error *cmd_ascii(struct kc_session *session, int argc, char **a
 const struct kc_command kc_cmd_ascii = {
 	.name = "ascii",
 	.summary = "translate a hexadecimal value to ASCII",
-	.usage = "ascii [VALUE]...",
+	.usage = "ascii [--json] [VALUE]...",
 	.help =
 		"Without an argument, shows the ASCII chart. With hexadecimal VALUEs\n"
 		"(0x optional), shows each value's 8 bytes as characters, least\n"
@@ -80,7 +167,11 @@ const struct kc_command kc_cmd_ascii = {
 		"  ascii 62696c2f7273752f\n"
 		"  62696c2f7273752f: /usr/lib\n"
 		"Control bytes are named (<NUL>, <LF>, ...), bytes above 0x7f shown in\n"
-		"hex (<ff>).\n",
+		"hex (<ff>).\n"
+		"  --json  an array: for each VALUE {value, text (the line's\n"
+		"          characters), bytes (numbers, least significant first), chars\n"
+		"          (each byte's text)}; without a VALUE the chart, {code, char}\n"
+		"          for codes 0 to 127 (NUL..US, SP, DEL by name)\n",
 	.needs_dump = false,
 	.run = cmd_ascii,
 };
