@@ -105,7 +105,8 @@ struct kc_error *kc_file_open(const char *path, struct kc_file **ret)
 	file->fd = -1;
 	struct kc_error *err = NULL;
 	file->path = strdup(path);
-	if (!file->path) {
+	file->touched = calloc(1, sizeof(*file->touched));
+	if (!file->path || !file->touched) {
 		err = &kc_error_nomem;
 		goto fail;
 	}
@@ -165,7 +166,23 @@ void kc_file_close(struct kc_file *file)
 		close(file->fd);
 	free(file->records);
 	free(file->path);
+	free(file->touched);
 	free(file);
+}
+
+/*
+ * Count LEN more bytes read from the mapping and release its pages past
+ * KC_FILE_RESIDENT_BYTES. The mapping is private, read-only and never
+ * written, so a released page faults back in with the same bytes: pointers
+ * into it (headers, notes, bitmaps kept by the readers) stay valid.
+ */
+static void note_read(const struct kc_file *file, size_t len)
+{
+	*file->touched += len;
+	if (*file->touched < KC_FILE_RESIDENT_BYTES)
+		return;
+	madvise((void *)file->map, file->map_size, MADV_DONTNEED);
+	*file->touched = 0;
 }
 
 /* Index of the last record starting at or before OFFSET, or -1. */
@@ -227,6 +244,7 @@ const uint8_t *kc_file_ptr(const struct kc_file *file, uint64_t offset,
 {
 	if (offset > file->size || len > file->size - offset)
 		return NULL;
+	note_read(file, len);
 	if (!file->flattened)
 		return file->map + offset;
 	uint64_t run;
@@ -244,6 +262,7 @@ struct kc_error *kc_file_read(const struct kc_file *file, uint64_t offset,
 				       "%s: offset 0x%llx: file ends at 0x%llx, expected %zu bytes of %s",
 				       file->path, (unsigned long long)offset,
 				       (unsigned long long)file->size, len, what);
+	note_read(file, len);
 	if (!file->flattened) {
 		memcpy(buf, file->map + offset, len);
 		return NULL;

@@ -43,7 +43,20 @@ struct kc_file {
 	struct kc_flat_record *records; /* sorted by logical_offset, then seq */
 	size_t nr_records;
 	uint64_t max_record_size;
+	/*
+	 * Bytes of the mapping read since its pages were last released (a
+	 * pointer, so the const readers can count): see kc_file_read.
+	 */
+	uint64_t *touched;
 };
+
+/*
+ * How much of the mapped dump file may stay resident: past this many bytes
+ * read, the mapping's pages are released (madvise MADV_DONTNEED) and fault
+ * back in from the page cache when read again, so a scan of a whole 2 GB
+ * dump keeps kcrash's RSS bounded instead of mapping the file into it.
+ */
+#define KC_FILE_RESIDENT_BYTES (32u << 20)
 
 /* Open PATH; detects the flattened format by its signature. */
 struct kc_error *kc_file_open(const char *path, struct kc_file **ret);
