@@ -40,7 +40,10 @@ static void center(char *buf, size_t len, const char *text, int width)
 {
 	int l = (int)strlen(text), left = width > l ? (width - l + 1) / 2 : 0;
 	int right = width > l ? width - l - left : 0;
-	snprintf(buf, len, "%*s%s%*s", left, "", text, right, "");
+	/* Truncation is fine: BUF is a column cell. */
+	int n = snprintf(buf, len, "%*s%s", left, "", text);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "%*s", right, "");
 }
 
 /* ---- -i ---- */

@@ -340,7 +340,7 @@ struct counting {
 static struct kc_error *count_slab_free(void *ctx, uint64_t slab)
 {
 	struct counting *k = ctx;
-	unsigned inuse, objects;
+	unsigned inuse = 0, objects = 0;
 	struct kc_error *err = read_slab(k->session, k->l, slab, &inuse, &objects, NULL);
 	if (err)
 		return err;
