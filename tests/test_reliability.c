@@ -254,7 +254,7 @@ KC_TEST(reliability_peak_rss_ps)
  * the file is mapped, and without releasing its pages (src/vmcore/file.c,
  * KC_FILE_RESIDENT_BYTES) the whole file ended up in RSS (1.9 GB for a
  * 2 GB guest's dump). Measured 56 MB; the bound is the ps bound above plus
- * the 32 MB of the file allowed to stay mapped.
+ * the 16 MB of the file allowed to stay mapped, and slack.
  */
 KC_TEST(reliability_peak_rss_full_scan)
 {

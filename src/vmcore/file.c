@@ -178,7 +178,7 @@ void kc_file_close(struct kc_file *file)
  */
 static void note_read(const struct kc_file *file, size_t len)
 {
-	*file->touched += len;
+	*file->touched += len > KC_FILE_FAULT_AROUND_BYTES ? len : KC_FILE_FAULT_AROUND_BYTES;
 	if (*file->touched < KC_FILE_RESIDENT_BYTES)
 		return;
 	madvise((void *)file->map, file->map_size, MADV_DONTNEED);

@@ -56,7 +56,13 @@ struct kc_file {
  * back in from the page cache when read again, so a scan of a whole 2 GB
  * dump keeps kcrash's RSS bounded instead of mapping the file into it.
  */
-#define KC_FILE_RESIDENT_BYTES (32u << 20)
+#define KC_FILE_RESIDENT_BYTES (16u << 20)
+/*
+ * A read of the mapping makes at least this much of it resident: the
+ * kernel maps the pages around a faulting one too (fault_around_bytes,
+ * 64 KiB by default), so small reads are counted as this.
+ */
+#define KC_FILE_FAULT_AROUND_BYTES (64u << 10)
 
 /* Open PATH; detects the flattened format by its signature. */
 struct kc_error *kc_file_open(const char *path, struct kc_file **ret);
