@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kcrash/walk.h>
+
 #include "arm64/datarefs.h"
 #include "arm64/pgtable.h"
 #include "datasyms.h"
@@ -1778,6 +1780,122 @@ static struct kc_error *route_linux_banner(struct kc_session *session, uint64_t 
 
 /* ---- the symbols ---- */
 
+/* ---- vmalloc's per-node busy areas (v6.9+) ---- */
+
+struct vmap_list_ctx {
+	struct kc_session *session;
+	uint64_t list_off;
+	uint64_t last_end;
+	size_t count;
+};
+
+/* Each busy area: va_start < va_end, page-aligned, above the previous one. */
+static struct kc_error *visit_busy_area(void *arg, uint64_t node)
+{
+	struct vmap_list_ctx *c = arg;
+	uint64_t va = node - c->list_off, start, end;
+	struct kc_error *err = kc_kernel_read_member(c->session, va, "struct vmap_area", "va_start",
+						     &start);
+	if (!err)
+		err = kc_kernel_read_member(c->session, va, "struct vmap_area", "va_end", &end);
+	if (err)
+		return kc_error_prefix(err, "busy area %zu", c->count);
+	uint64_t mask = page_size(c->session) - 1;
+	if (!(start >> 63) || end <= start || (start & mask) || (end & mask) ||
+	    start < c->last_end)
+		return reject("busy area %zu (vmap_area 0x%llx) spans 0x%llx-0x%llx: not a page-aligned "
+			      "kernel range above the previous one", c->count,
+			      (unsigned long long)va, (unsigned long long)start,
+			      (unsigned long long)end);
+	c->last_end = end;
+	c->count++;
+	return c->count > (1u << 22) ? reject("more than 4M busy areas") : NULL;
+}
+
+/*
+ * vmap_nodes (mm/vmalloc.c v6.9+: static struct vmap_node *vmap_nodes =
+ * &single): a pointer to the nodes, whose first node's busy.head is a
+ * closed list of struct vmap_area in address order, and whose busy.root
+ * rbtree holds as many.
+ */
+static struct kc_error *check_vmap_nodes(struct kc_session *session,
+					 const struct kc_datasym_probe *probe,
+					 struct kc_datasym_verdict *verdict)
+{
+	uint64_t nodes, head_off, root_off, list_off;
+	if (!kc_kernel_has_member(session, "struct vmap_node", "busy"))
+		return reject("no struct vmap_node with busy in the types (a kernel before v6.9)");
+	struct kc_error *err = allow_sizes(probe, SIZE_8, "a pointer");
+	if (!err && probe->cand && !(probe->cand->sizes & SIZE_8))
+		err = reject("the code does not load it as a pointer");
+	if (!err)
+		err = member_offset(session, "struct vmap_node", "busy.head", &head_off);
+	if (!err)
+		err = member_offset(session, "struct vmap_node", "busy.root", &root_off);
+	if (!err)
+		err = member_offset(session, "struct vmap_area", "list", &list_off);
+	if (!err)
+		err = kc_kernel_read_u64(session, probe->addr, &nodes);
+	if (err)
+		return err;
+	if (!(nodes >> 63) || (nodes & 7))
+		return reject("0x%llx is no pointer to kernel memory", (unsigned long long)nodes);
+	struct vmap_list_ctx list = {.session = session, .list_off = list_off};
+	err = kc_walk_list(session, nodes + head_off, false, SIZE_MAX, visit_busy_area, &list);
+	if (err)
+		return kc_error_prefix(err, "node 0 at 0x%llx: busy.head", (unsigned long long)nodes);
+	if (!list.count)
+		return reject("node 0 at 0x%llx has no busy area", (unsigned long long)nodes);
+	struct count_ctx tree = {0};
+	err = kc_walk_rbtree(session, nodes + root_off, SIZE_MAX, count_node, &tree);
+	if (err)
+		return kc_error_prefix(err, "node 0 at 0x%llx: busy.root", (unsigned long long)nodes);
+	if (tree.count != list.count)
+		return reject("node 0 at 0x%llx: %zu areas in busy.root, %zu on busy.head",
+			      (unsigned long long)nodes, tree.count, list.count);
+	verdict->size = 8;
+	snprintf(verdict->detail, sizeof(verdict->detail),
+		 "points to 0x%llx, a struct vmap_node whose busy.head and busy.root hold the "
+		 "same %zu areas in address order", (unsigned long long)nodes, list.count);
+	return NULL;
+}
+
+/*
+ * nr_vmap_nodes (v6.9+): 1, or what vmap_init_nodes() sets,
+ * clamp(num_possible_cpus(), 1, 128).
+ */
+static struct kc_error *check_nr_vmap_nodes(struct kc_session *session,
+					    const struct kc_datasym_probe *probe,
+					    struct kc_datasym_verdict *verdict)
+{
+	if (!kc_kernel_has_member(session, "struct vmap_node", "busy"))
+		return reject("no struct vmap_node with busy in the types (a kernel before v6.9)");
+	uint32_t n;
+	struct kc_error *err = allow_sizes(probe, SIZE_4, "an unsigned int");
+	if (!err && probe->cand && !(probe->cand->sizes & SIZE_4))
+		err = reject("the code does not read it as an unsigned int");
+	if (!err)
+		err = read_u32(session, probe->addr, &n);
+	if (err)
+		return err;
+	uint64_t mask_addr, words[2] = {0, 0};
+	err = symbol(session, "__cpu_possible_mask", &mask_addr);
+	if (!err)
+		err = kc_kernel_read(session, mask_addr, words, sizeof(words));
+	if (err)
+		return kc_error_prefix(err, "to compare with the possible CPUs");
+	unsigned possible = (unsigned)(__builtin_popcountll(words[0]) +
+				       __builtin_popcountll(words[1]));
+	unsigned expect = possible > 128 ? 128 : possible ? possible : 1;
+	/* (1 with more possible CPUs only when kmalloc failed at boot: not taken.) */
+	if (n != expect)
+		return reject("%u, not %u (the possible CPUs, at most 128)", n, expect);
+	verdict->size = 4;
+	snprintf(verdict->detail, sizeof(verdict->detail),
+		 "%u (%u possible CPUs: vmap_init_nodes' clamp to 1..128)", n, possible);
+	return NULL;
+}
+
 /*
  * The functions are non-__init (init text is freed after boot) and exist
  * from v5.10 to v6.12 unless noted; each addresses the symbol in its own
@@ -1825,6 +1943,12 @@ static const char *const fns_overflow_stack[] = {"handle_bad_stack", "panic_bad_
 static const char *const fns_btf_modules[] = {"btf_try_get_module", "btf_module_notify",
 					      "btf_get_module_btf", NULL};
 static const char *const fns_btf[] = {"btf_parse_vmlinux", NULL};
+/* v6.9+ mm/vmalloc.c: for (i = 0; i < nr_vmap_nodes; i++) vn = &vmap_nodes[i]; and addr_to_node(). */
+static const char *const fns_vmap_nodes[] = {"vmalloc_info_show", "find_vmap_area",
+					     "vmap_node_shrink_count", "vread_iter", NULL};
+/* Only the loops over the nodes: addr_to_node() also reads vmap_zone_size (1 with one node). */
+static const char *const fns_nr_vmap_nodes[] = {"vmalloc_info_show", "vmap_node_shrink_count",
+						NULL};
 
 static const struct kc_datasym_spec specs[] = {
 	{"_text", NULL, NULL, NULL, route_text, false},
@@ -1855,6 +1979,8 @@ static const struct kc_datasym_spec specs[] = {
 	{"__start_BTF", NULL, fns_btf, check_start_btf, route_start_btf, true},
 	{"__stop_BTF", NULL, fns_btf, check_stop_btf, NULL, true},
 	{"linux_banner", NULL, NULL, NULL, route_linux_banner, false},
+	{"vmap_nodes", NULL, fns_vmap_nodes, check_vmap_nodes, NULL, false},
+	{"nr_vmap_nodes", NULL, fns_nr_vmap_nodes, check_nr_vmap_nodes, NULL, false},
 };
 
 const struct kc_datasym_spec *kc_datasym_specs(size_t *count)
@@ -1870,5 +1996,6 @@ const char *const kc_datasym_names[] = {
 	"_totalram_pages",
 	"tainted_mask", "taint_flags", "pid_max", "task_state_array", "irq_stack_ptr",
 	"overflow_stack", "btf_modules", "__start_BTF", "__stop_BTF", "linux_banner",
+	"vmap_nodes", "nr_vmap_nodes",
 };
 const size_t kc_datasym_nr_names = sizeof(kc_datasym_names) / sizeof(kc_datasym_names[0]);

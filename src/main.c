@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "reportfmt.h"
 #include <kcrash/memory.h>
 #include <kcrash/modules.h>
 #include <kcrash/session.h>
@@ -33,6 +34,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: kcrash [OPTIONS] [VMLINUX] DUMPFILE [DUMPFILE...]\n"
+		"       kcrash --console LOG [--json] [VMLINUX]\n"
 		"\n"
 		"Analyze an arm64 Linux kernel crash dump (ELF /proc/vmcore copy,\n"
 		"makedumpfile kdump-compressed, flattened or split, QEMU dump-guest-memory).\n"
@@ -61,6 +63,8 @@ static void usage(FILE *out)
 		"  --no-debuginfod  do not ask debuginfod servers (DEBUGINFOD_URLS)\n"
 		"  --triage       print what happened (the triage command) and exit\n"
 		"  --json         with --triage: the versioned JSON document instead\n"
+		"  --console LOG  triage a serial console or dmesg capture, no dump (with\n"
+		"                 VMLINUX: raw addresses named, culprit file:line)\n"
 		"  -h, --help     this text\n"
 		"  -v, --version  print the version\n"
 		"\n"
@@ -77,6 +81,7 @@ struct cli {
 	bool force;
 	bool triage;  /* --triage: run "triage" and exit */
 	bool json;    /* --json with --triage */
+	const char *console; /* --console LOG: triage a log alone */
 	const char *btf;
 	const char *symbols;
 	bool verify_symbols;
@@ -99,6 +104,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		{"force", no_argument, NULL, 'F'},
 		{"triage", no_argument, NULL, 'T'},
 		{"json", no_argument, NULL, 'J'},
+		{"console", required_argument, NULL, 'L'},
 		{"btf", required_argument, NULL, 'B'},
 		{"symbols", required_argument, NULL, 'S'},
 		{"verify-symbols", no_argument, NULL, 'V'},
@@ -147,6 +153,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case 'J':
 			cli->json = true;
+			break;
+		case 'L':
+			cli->console = optarg;
 			break;
 		case 'B':
 			cli->btf = optarg;
@@ -222,6 +231,13 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 				argv[i]);
 			return EXIT_USAGE;
 		}
+	}
+	if (cli->console) {
+		if (cli->nr_dumps || cli->triage || cli->script || cli->commands || cli->python) {
+			fprintf(stderr, "kcrash: --console LOG takes only --json and a VMLINUX\n");
+			return EXIT_USAGE;
+		}
+		return 0;
 	}
 	if (cli->json && !cli->triage) {
 		fprintf(stderr, "kcrash: --json goes with --triage (commands take --json themselves)\n");
@@ -394,6 +410,11 @@ int main(int argc, char **argv)
 		free(cli.dumps);
 		free(cli.debug_dirs);
 		return rc;
+	}
+	if (cli.console) {
+		free(cli.dumps);
+		free(cli.debug_dirs);
+		return kc_console_triage(cli.console, cli.vmlinux, cli.json, stdout, stderr);
 	}
 	struct download_display display = {0};
 	struct kc_session_options opts = {

@@ -56,8 +56,24 @@ static struct kc_error *task_net(struct kc_session *session, uint64_t task, uint
 	if (!err && !nsproxy)
 		err = kc_error_address(KC_ERR_INVALID_ARG, task,
 				       "task 0x%llx has no nsproxy (it has exited)", ULL(task));
-	if (!err)
-		err = kc_su_read(session, nsproxy, "struct nsproxy", "net_ns", net);
+	if (err)
+		return err;
+	/*
+	 * kernel/nsproxy.c (v5.10..v6.12) sets init_nsproxy.net_ns to &init_net
+	 * only with CONFIG_NET, and without it copy_net_ns() passes the NULL
+	 * on; with CONFIG_NET a live nsproxy always has a namespace.
+	 */
+	if (!kc_kernel_has_member(session, "struct nsproxy", "net_ns"))
+		return kc_error_create(KC_ERR_UNSUPPORTED,
+				       "no network namespace: struct nsproxy has no net_ns");
+	err = kc_su_read(session, nsproxy, "struct nsproxy", "net_ns", net);
+	if (!err && !*net) {
+		uint64_t pid = 0;
+		kc_error_destroy(kc_su_read(session, task, "struct task_struct", "pid", &pid));
+		return kc_error_address(KC_ERR_UNSUPPORTED, task,
+					"no network namespace: the kernel was built without CONFIG_NET "
+					"(task %llu's nsproxy->net_ns is NULL)", ULL(pid));
+	}
 	return err;
 }
 
@@ -164,7 +180,9 @@ struct kc_error *kc_net_devices_read(struct kc_session *session, uint64_t task,
 	memset(ret, 0, sizeof(*ret));
 	uint64_t head_off, link_off;
 	struct kc_error *err = task_net(session, task, &ret->net);
-	if (!err) err = kc_su_offset(session, "struct net", "dev_base_head", &head_off);
+	if (err)
+		return err->code == KC_ERR_UNSUPPORTED ? err : kc_error_prefix(err, "network namespace");
+	err = kc_su_offset(session, "struct net", "dev_base_head", &head_off);
 	if (!err) err = kc_su_offset(session, "struct net_device", "dev_list", &link_off);
 	if (err)
 		return kc_error_prefix(err, "network namespace");
@@ -257,7 +275,16 @@ struct kc_error *kc_task_sockets(struct kc_session *session, uint64_t task,
 	*n = 0;
 	uint64_t files = 0, fdt = 0, max_fds = 0, fd_array = 0, open_fds = 0, vfs_inode_off,
 		 socket_off;
-	struct kc_error *err = kc_su_read(session, task, "struct task_struct", "files", &files);
+	uint64_t socket_alloc_size;
+	struct kc_error *err = kc_kernel_sizeof(session, "struct socket_alloc", &socket_alloc_size);
+	if (err) {
+		/* include/net/sock.h: only a kernel with CONFIG_NET has sockets. */
+		kc_error_destroy(err);
+		return kc_error_create(KC_ERR_UNSUPPORTED,
+				       "no sockets: the kernel was built without CONFIG_NET "
+				       "(its types have no struct socket_alloc)");
+	}
+	err = kc_su_read(session, task, "struct task_struct", "files", &files);
 	if (err || !files)
 		return err;
 	err = kc_su_read(session, files, "struct files_struct", "fdt", &fdt);

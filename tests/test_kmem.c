@@ -756,3 +756,197 @@ KC_TEST(kmem_command_options)
 	free(out);
 	kc_session_destroy(session);
 }
+
+/* ---- Linux 6.12: per-node busy vmap trees, hstates without a length ---- */
+
+static struct kc_session *open_debian_612(const char *fixture, bool kallsyms_like)
+{
+	char dump[4096];
+	snprintf(dump, sizeof(dump), "%s/fixtures/%s/qemu.kdump-zlib", kc_test_source_dir(), fixture);
+	if (!CHECK_MSG(access(dump, R_OK) == 0, "%s is missing", dump))
+		return NULL;
+	const char *paths[] = {dump};
+	struct kc_session_options opts = {.dump_paths = paths, .nr_dump_paths = 1,
+					  .kallsyms_like_symbols = kallsyms_like};
+	struct kc_session *session;
+	struct kc_error *err = kc_session_open(&opts, &session);
+	if (err) {
+		kc_test_fail(__FILE__, __LINE__, "%s: %s", dump, kc_error_message(err));
+		kc_error_destroy(err);
+		return NULL;
+	}
+	return session;
+}
+
+/*
+ * No vmallocinfo in these fixtures: the invariants instead. Areas sorted,
+ * page-aligned and disjoint, inside [MODULES_VADDR, VMALLOC_END) (mach -l;
+ * the modules, and on 6.12 the kernel image, are vmap areas), each
+ * vm_struct's addr its area's start; every task's stack (VMAP_STACK)
+ * starts an area and kmem ADDR names the task; every region of every
+ * module (mod) starts an area.
+ */
+static void check_vmalloc_612(struct kc_session *session, const char *label)
+{
+	struct kc_vmalloc_area *areas;
+	size_t n;
+	REQUIRE_OK(kc_vmalloc_areas(session, &areas, &n));
+	struct kc_arm64_mmu *mmu;
+	REQUIRE_OK(kc_session_mmu(session, &mmu));
+	const struct kc_arm64_layout *layout = kc_arm64_mmu_layout(mmu);
+	REQUIRE(layout->modules_vaddr.known && layout->vmalloc_end.known &&
+		layout->page_size.known);
+	uint64_t lo = layout->modules_vaddr.value, hi = layout->vmalloc_end.value;
+	uint64_t mask = layout->page_size.value - 1;
+	CHECK_MSG(n > 50, "%s: %zu vmap areas", label, n);
+	size_t with_vm = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct kc_vmalloc_area *a = &areas[i];
+		CHECK_MSG(a->va_start < a->va_end && !(a->va_start & mask) && !(a->va_end & mask) &&
+				  a->va_start >= lo && a->va_end <= hi,
+			  "%s: area %zu: 0x%llx-0x%llx", label, i, (unsigned long long)a->va_start,
+			  (unsigned long long)a->va_end);
+		if (i)
+			CHECK_MSG(areas[i - 1].va_end <= a->va_start, "%s: areas %zu and %zu overlap",
+				  label, i - 1, i);
+		if (a->vm_struct) {
+			with_vm++;
+			CHECK_EQ_U64(a->addr, a->va_start);
+			CHECK(a->size && a->size <= a->va_end - a->va_start);
+		}
+	}
+	CHECK(with_vm * 10 >= n * 9);
+	const struct kc_task_list *tasks;
+	REQUIRE_OK(kc_tasks(session, &tasks));
+	size_t stacks = 0;
+	for (size_t i = 0; i < tasks->nr_tasks; i++) {
+		const struct kc_task *t = &tasks->tasks[i];
+		if (t->is_idle && t->pid == 0 && t->cpu == 0)
+			continue;  /* init_task: init_stack, in the image */
+		uint64_t stack;
+		REQUIRE_OK(kc_kernel_read_member(session, t->task, "struct task_struct", "stack", &stack));
+		const struct kc_vmalloc_area *a = kc_vmalloc_find(areas, n, stack + 0x100);
+		CHECK_MSG(a && a->va_start == stack, "%s: pid %d's stack 0x%llx starts no area", label,
+			  t->pid, (unsigned long long)stack);
+		struct kc_mm_address info;
+		REQUIRE_OK(kc_mm_identify(session, stack + 0x100, false, &info));
+		CHECK_MSG(info.in_vmalloc && info.is_task_stack && info.stack_task == t->task,
+			  "%s: kmem 0x%llx does not name pid %d's stack", label,
+			  (unsigned long long)stack + 0x100, t->pid);
+		kc_mm_address_free(&info);
+		stacks++;
+	}
+	const struct kc_modules *mods;
+	REQUIRE_OK(kc_modules_get(session, &mods));
+	size_t regions = 0;
+	for (size_t m = 0; m < mods->nr_modules; m++)
+		for (size_t r = 0; r < KC_MOD_MEM_NUM; r++) {
+			const struct kc_module_region *reg = &mods->modules[m].mem[r];
+			if (!reg->base || !reg->size)
+				continue;
+			const struct kc_vmalloc_area *a = kc_vmalloc_find(areas, n, reg->base);
+			CHECK_MSG(a && a->va_start == reg->base && reg->base + reg->size <= a->va_end,
+				  "%s: module %s region %zu at 0x%llx is no vmap area", label,
+				  mods->modules[m].name, r, (unsigned long long)reg->base);
+			regions++;
+		}
+	CHECK(mods->nr_modules == 8 && regions >= 16);
+	printf("    %s: %zu vmap areas (sorted, disjoint, in the module/vmalloc range), %zu task "
+	       "stacks, %zu regions of %zu modules\n",
+	       label, n, stacks, regions, mods->nr_modules);
+	free(areas);
+}
+
+/* dmesg's "HugeTLB: registered SIZE page size, pre-allocated N pages", in order. */
+static void check_hstates_612(struct kc_session *session, const char *fixture)
+{
+	struct kc_mm_hstate *h;
+	size_t n;
+	REQUIRE_OK(kc_mm_hstates(session, &h, &n));
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/fixtures/%s/ground-truth/dmesg.txt", kc_test_source_dir(),
+		 fixture);
+	char *text = kc_test_read_file(path, NULL);
+	REQUIRE(text);
+	struct kc_mm_model model;
+	REQUIRE_OK(kc_mm_model(session, &model));
+	size_t seen = 0;
+	bool has_2m = false;
+	for (const char *p = strstr(text, "HugeTLB: registered "); p;
+	     p = strstr(p + 1, "HugeTLB: registered ")) {
+		double value;
+		char unit[8];
+		unsigned long long pre;
+		if (sscanf(p, "HugeTLB: registered %lf %7s page size, pre-allocated %llu pages", &value,
+			   unit, &pre) != 3)
+			continue;
+		uint64_t kb = (uint64_t)(value * (!strcmp(unit, "GiB") ? 1048576 :
+						  !strcmp(unit, "MiB") ? 1024 : 1));
+		if (CHECK_MSG(seen < n, "%s: dmesg registers more pools than the %zu listed", fixture, n)) {
+			char name[32];
+			snprintf(name, sizeof(name), "hugepages-%llukB", (unsigned long long)kb);
+			CHECK_STR(h[seen].name, name);
+			CHECK_EQ_U64((model.page_size << h[seen].order) / 1024, kb);
+			CHECK_EQ_U64(h[seen].nr_huge_pages, pre);
+			CHECK(h[seen].free_huge_pages <= h[seen].nr_huge_pages);
+			has_2m |= kb == 2048;
+		}
+		seen++;
+	}
+	CHECK_MSG(seen == n && n >= 3 && has_2m, "%s: %zu pools, dmesg registers %zu", fixture, n,
+		  seen);
+	printf("    %s: %zu huge page pools as dmesg registered them\n", fixture, n);
+	free(text);
+	free(h);
+}
+
+static void debian_612_case(const char *fixture)
+{
+	struct kc_session *full = open_debian_612(fixture, false);
+	struct kc_session *bare = open_debian_612(fixture, true);
+	if (!full || !bare) {
+		kc_session_destroy(full);
+		kc_session_destroy(bare);
+		return;
+	}
+	check_vmalloc_612(full, fixture);
+	check_hstates_612(full, fixture);
+	/* hstates found below _end by its pools' names, HUGE_MAX_HSTATE from BTF. */
+	check_hstates_612(bare, fixture);
+	/* Without data symbols (kallsyms without CONFIG_KALLSYMS_ALL): vmap_nodes
+	 * and nr_vmap_nodes found in vmalloc's code, at kallsyms' addresses. */
+	static const char *const names[] = {"vmap_nodes", "nr_vmap_nodes"};
+	for (size_t i = 0; i < 2; i++) {
+		uint64_t truth;
+		const struct kc_datasym *found;
+		REQUIRE_OK(kc_session_symbol(full, names[i], &truth));
+		REQUIRE_OK(kc_datasym_find(bare, names[i], &found));
+		CHECK_EQ_U64(found->addr, truth);
+		if (getenv("KC_TEST_VERBOSE"))
+			printf("    %s: %s %s\n", fixture, names[i], found->provenance);
+	}
+	struct kc_vmalloc_area *a, *b;
+	size_t na, nb;
+	REQUIRE_OK(kc_vmalloc_areas(full, &a, &na));
+	struct kc_error *err = kc_vmalloc_areas(bare, &b, &nb);
+	CHECK_MSG(!err, "%s: %s", fixture, err ? kc_error_message(err) : "");
+	kc_error_destroy(err);
+	CHECK(na == nb && (!na || !memcmp(a, b, na * sizeof(*a))));
+	free(a);
+	free(b);
+	/* The commands. */
+	static const char *const cmds[] = {"kmem -v", "kmem -h", "kmem -i"};
+	char *out = kc_test_run_commands(full, cmds, sizeof(cmds) / sizeof(cmds[0]));
+	REQUIRE(out);
+	CHECK(strstr(out, "   VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                SIZE\n"));
+	CHECK(strstr(out, "     HSTATE        SIZE    FREE   TOTAL  NAME\n"));
+	CHECK(strstr(out, "    2MB       0       0  hugepages-2048kB\n"));
+	CHECK(strstr(out, "   TOTAL HUGE        0            0         ----\n"));
+	CHECK_MSG(!strstr(out, "error:"), "%s: %s", fixture, out);
+	free(out);
+	kc_session_destroy(full);
+	kc_session_destroy(bare);
+}
+
+KC_TEST(kmem_debian_6_12) { debian_612_case("debian-6.12-arm64-qemu"); }
+KC_TEST(kmem_debian_6_12_16k) { debian_612_case("debian-6.12-arm64-16k-qemu"); }

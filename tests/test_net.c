@@ -291,3 +291,59 @@ KC_TEST(net_workload)
 		kc_session_destroy(session);
 	}
 }
+
+/*
+ * The shared fixtures' kernels have no CONFIG_NET: net and net -s say so in
+ * one line (an UNSUPPORTED error from the library), for every task.
+ */
+KC_TEST(net_without_config_net_every_fixture)
+{
+	for (size_t f = 0; f < kc_test_nr_fixtures; f++) {
+		const char *fixture = kc_test_fixture_names[f];
+		struct kc_session *session = kc_test_open_session(fixture, "vmcore.kdump-zlib");
+		if (!session)
+			return;
+		const struct kc_task_list *list;
+		REQUIRE_OK(kc_tasks(session, &list));
+		REQUIRE(list->panic_task);
+		struct kc_net_devices devs;
+		struct kc_error *err = kc_net_devices_read(session, list->panic_task, &devs);
+		const struct kc_task *panic = NULL;
+		for (size_t i = 0; i < list->nr_tasks; i++)
+			if (list->tasks[i].task == list->panic_task)
+				panic = &list->tasks[i];
+		REQUIRE(panic);
+		char want[200];
+		snprintf(want, sizeof(want),
+			 "no network namespace: the kernel was built without CONFIG_NET (task %d's "
+			 "nsproxy->net_ns is NULL)", panic->pid);
+		CHECK_MSG(err && err->code == KC_ERR_UNSUPPORTED && !strcmp(kc_error_message(err), want),
+			  "%s: %s", fixture, err ? kc_error_message(err) : "no error");
+		kc_error_destroy(err);
+		err = kc_net_devices_read(session, 0, &devs);
+		CHECK(err && strstr(kc_error_message(err), "(task 0's nsproxy->net_ns is NULL)"));
+		kc_error_destroy(err);
+		struct kc_socket *socks;
+		size_t n;
+		err = kc_task_sockets(session, list->panic_task, &socks, &n);
+		CHECK(err && err->code == KC_ERR_UNSUPPORTED &&
+		      strstr(kc_error_message(err), "without CONFIG_NET"));
+		kc_error_destroy(err);
+		static const char *const net[] = {"net"}, *const net_n[] = {"net -n 1"},
+					 *const net_s[] = {"net -s"};
+		char *out = kc_test_run_commands(session, net, 1);
+		char line[256];
+		snprintf(line, sizeof(line), "error: net: %s\n", want);
+		CHECK_MSG(out && strstr(out, line) && !strstr(out, "0x90"), "%s: net: %s", fixture,
+			  out ? out : "");
+		free(out);
+		out = kc_test_run_commands(session, net_n, 1);
+		CHECK(out && strstr(out, "(task 1's nsproxy->net_ns is NULL)\n"));
+		free(out);
+		out = kc_test_run_commands(session, net_s, 1);
+		CHECK(out && strstr(out, "error: net: no sockets: the kernel was built without CONFIG_NET"));
+		free(out);
+		printf("    %s: %s\n", fixture, want);
+		kc_session_destroy(session);
+	}
+}

@@ -56,7 +56,7 @@ static void check_triage(const char *fixture, const char *dump_file)
 	/* The test module is out of tree: 'O' (TAINT_OOT_MODULE), as the log says. */
 	char expected[512];
 	snprintf(expected, sizeof(expected),
-		 "kcrash-triage/1 sysrq %s %s %s O ['kcrash_testmod'] %s 0 True\n", pid, comm, cpu, panic);
+		 "kcrash-triage/2 sysrq %s %s %s O ['kcrash_testmod'] %s 0 True\n", pid, comm, cpu, panic);
 	CHECK_MSG(strcmp(got, expected) == 0, "%s/%s: got %s expected %s", fixture, dump_file, got, expected);
 	free(got);
 
@@ -117,4 +117,55 @@ KC_TEST(triage_without_vmlinux_is_still_json)
 		"all(isinstance(e, str) for e in d[\"errors\"]))");
 	CHECK_STR(got, "sysrq 6.1.176-kcfx True True\n");
 	free(got);
+}
+
+/*
+ * Schema 2 adds the reports of the dump's own log: the sysrq panic's title
+ * in syzkaller's form, its kind, the culprit with its file:line from the
+ * vmlinux DWARF, a 16-digit signature, every report listed.
+ */
+KC_TEST(triage_reports_from_the_log)
+{
+	const char *fixture = "arm64-6.1-4k48";
+	const char *vmlinux = kc_test_fixture_vmlinux(fixture);
+	const char *dump = kc_test_fixture(fixture, "vmcore.kdump-zlib");
+	if (!vmlinux || !dump)
+		return;
+	char args[8192];
+	snprintf(args, sizeof(args), "--triage --json '%s' '%s'", vmlinux, dump);
+	char *got = summarize(args,
+		"import json,sys; d=json.load(open(sys.argv[1])); c=d[\"culprit\"]; "
+		"print(d[\"title\"], d[\"kind\"], c[\"file\"].endswith(\"drivers/tty/sysrq.c\"), c[\"line\"] > 0, "
+		"len(d[\"signature\"]), len(d[\"reports\"]), d[\"reports\"][0][\"signature\"] == d[\"signature\"])");
+	CHECK_STR(got, "kernel panic: sysrq triggered crash sysrq True True 16 1 True\n");
+	free(got);
+}
+
+/*
+ * The ESR of an oops, as the kernel printed it ("ESR = 0x0000000096000006"
+ * in console.log), is the triage's esr. Its record's text in the ring is
+ * not NUL-terminated: the value was once read on into the next record's
+ * bytes (0x9600000606).
+ */
+KC_TEST(triage_esr_is_the_logged_one)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/fixtures/crashes/null-read", kc_test_source_dir());
+	char log_path[4200], dump_path[4200];
+	snprintf(log_path, sizeof(log_path), "%s/console.log", dir);
+	snprintf(dump_path, sizeof(dump_path), "%s/vmcore.kdump-zlib", dir);
+	char *console = kc_test_read_file(log_path, NULL);
+	REQUIRE_MSG(console != NULL, "no %s", log_path);
+	const char *esr = strstr(console, "ESR = 0x");
+	REQUIRE_MSG(esr != NULL, "%s has no ESR line", log_path);
+	unsigned long long logged = strtoull(esr + 6, NULL, 16);
+	char *out = NULL, *err = NULL;
+	int rc = kc_test_run_kcrashf(&out, &err, "-s -c 'triage --json' '%s'", dump_path);
+	REQUIRE_MSG(rc == 0 && out, "exit %d: %s", rc, err ? err : "");
+	char expected[64];
+	snprintf(expected, sizeof(expected), "\"esr\": \"0x%llx\"", logged);
+	CHECK_MSG(strstr(out, expected) != NULL, "%s not in the triage JSON", expected);
+	free(console);
+	free(out);
+	free(err);
 }

@@ -17,6 +17,19 @@
 #   FIXTURE=dir: for the "fixture" stage (not in the default list): lay out a
 #   tests/fixtures/debian-* directory from OUTDIR (vmcore.kdump-zlib, ground-truth/; the
 #   README is written by hand)
+#   CRASH=KIND: a crash-triage fixture run (tests/fixtures/crashes/): the guest crashes
+#   with KIND instead of sysrq-c: one of kc_crashers.ko's kinds (crashers/kc_crashers.c;
+#   crashers/kc_trigger writes KIND to /proc/kc_crash on CPU 1), or OOM (crashers/kc_user
+#   allocates with vm.panic_on_oom=1), INIT_KILL (init execs kc_user, which segfaults:
+#   PID 1 dies), SYSRQ (kc_crasher, as without CRASH).  The stage "crashers" (in the
+#   default list with CRASH) downloads linux-headers-$KREL, its -common and linux-kbuild
+#   (amd64) and builds the module with aarch64-linux-gnu-gcc-12 (apt-get install
+#   gcc-aarch64-linux-gnu) into CRASHERS_DIR (default OUTDIR/crashers; share one between
+#   runs so that every dump has the same .ko); kcfx_crash=KIND on the kernel command line;
+#   init sets the kind's sysctls (crash_sysctls), loads the capture kernel and triggers;
+#   no QEMU-side dumps, no raw /proc/vmcore copy (only makedumpfile -c -d 31), no
+#   vmcore.elf.  With FIXTURE=dir, the stage "crashfixture" lays out
+#   tests/fixtures/crashes/KIND-DIR (vmcore.kdump-zlib, console.log, facts.txt, ...)
 #
 # Host (bookworm) set-up, once, as in shared/fixtures/tools/README.md: arm64 added to dpkg,
 # trixie in the apt sources (for kexec-tools 2.0.29 / makedumpfile 1.7.6 in the guest),
@@ -30,7 +43,9 @@ set -euo pipefail
 
 OUT=${1:?usage: make.sh OUTDIR [STAGE...]}
 shift || true
-STAGES=${*:-debs initramfs run collect}
+CRASH=${CRASH:-}
+if [ -n "$CRASH" ]; then STAGES=${*:-debs crashers initramfs run collect}
+else STAGES=${*:-debs initramfs run collect}; fi
 KREL=${KREL:-6.1.0-53-arm64}
 KVER=${KVER:-6.1.187-1}
 CPU=${CPU:-cortex-a57}
@@ -72,6 +87,35 @@ stage_debs() {
   log "kernel $(file -b "$KIMG/boot/vmlinuz-$KREL" | cut -c1-60); vmlinux -> $(readlink "$OUT/vmlinux")"
 }
 
+# kc_crashers.ko (CRASH=KIND): Debian's headers for $KREL and the host's kbuild tools,
+# extracted into CRASHERS_DIR/hdr, the module built in CRASHERS_DIR/build (a copy of
+# crashers/: nothing is built in the source tree); skipped when the .ko is newer than
+# the sources
+CRASHERS_DIR=${CRASHERS_DIR:-$OUT/crashers}
+stage_crashers() {
+  local C=$CRASHERS_DIR kb="linux-kbuild-$(echo "$KREL" | cut -d. -f1,2)" common="linux-headers-${KREL%-*}-common" hdr f
+  mkdir -p "$C/debs"
+  ( cd "$C/debs"
+    for f in "linux-headers-$KREL:arm64" "$common" "$kb:amd64"; do
+      ls "${f%:*}_${KVER}_"*.deb > /dev/null 2>&1 || apt-get download "$f=$KVER" 2>&1 | grep -v unsandboxed || true
+      ls "${f%:*}_${KVER}_"*.deb > /dev/null 2>&1 || { echo "download of $f $KVER failed" >&2; exit 1; }
+    done )
+  hdr=$C/hdr/usr/src/linux-headers-$KREL
+  if [ ! -f "$hdr/Makefile" ]; then
+    rm -rf "$C/hdr"; for f in "$C"/debs/*.deb; do dpkg-deb -x "$f" "$C/hdr"; done
+    # its Makefile includes /usr/src/linux-headers-*-common/Makefile: the extracted one
+    sed -i "s|^include /usr/src/|include $C/hdr/usr/src/|" "$hdr/Makefile"
+  fi
+  if [ -f "$C/build/kc_crashers.ko" ] && [ -z "$(find "$HERE"/crashers/{kc_crashers.c,Kbuild,Makefile} -newer "$C/build/kc_crashers.ko")" ]; then
+    log "kc_crashers.ko is up to date"; return 0
+  fi
+  command -v aarch64-linux-gnu-gcc-12 > /dev/null || { echo "no aarch64-linux-gnu-gcc-12: apt-get install gcc-aarch64-linux-gnu" >&2; exit 1; }
+  rm -rf "$C/build"; mkdir -p "$C/build"
+  cp "$HERE"/crashers/{kc_crashers.c,Kbuild,Makefile} "$C/build/"
+  make -C "$C/build" KDIR="$hdr" > "$C/build/build.log" 2>&1 || { cat "$C/build/build.log" >&2; exit 1; }
+  log "built $(strings "$C/build/kc_crashers.ko" | grep '^vermagic=')"
+}
+
 stage_initramfs() {
   local sr=$WORK/sysroot root=$WORK/initramfs f m
   [ -x "$sr/usr/bin/makedumpfile" ] && [ -s "$WORK/userland.txt" ] \
@@ -84,6 +128,13 @@ stage_initramfs() {
   cp -L "$sr/usr/lib/ld-linux-aarch64.so.1" "$root/usr/lib/ld-linux-aarch64.so.1"
   install -m755 "$HERE/init" "$root/init"
   install -m755 "$HERE/kc_crasher" "$root/bin/kc_crasher"
+  if [ -n "$CRASH" ]; then
+    cp "$CRASHERS_DIR/build/kc_crashers.ko" "$root/usr/lib/modules/kc_crashers.ko"
+    install -m755 "$HERE/crashers/kc_trigger" "$root/bin/kc_trigger"
+    clang --target=aarch64-linux-gnu -ffreestanding -fno-builtin -nostdlib -static -fuse-ld=lld \
+      -O2 -fno-stack-protector -Wall -o "$root/bin/kc_user" "$HERE/crashers/kc_user.c" \
+      || { echo "cannot build crashers/kc_user.c (clang and lld for aarch64)" >&2; exit 1; }
+  fi
   if [ "$WORKLOAD" = 1 ]; then
     # freestanding (raw system calls): no arm64 libc or cross gcc needed, only clang + lld
     clang --target=aarch64-linux-gnu -ffreestanding -fno-builtin -nostdlib -static -fuse-ld=lld \
@@ -152,6 +203,7 @@ stage_run() {
     extra=(-netdev hubport,id=n0,hubid=0 -device virtio-net-device,netdev=n0,mac=52:54:00:12:34:56
       -drive "if=none,id=swap,file=$swap,format=raw" -device virtio-blk-device,drive=swap)
   fi
+  [ -n "$CRASH" ] && append="$append kcfx_crash=$CRASH"
   QEMU_CMD=(qemu-system-aarch64 -M virt -cpu "$CPU" -smp 2 -m "$MEM" -no-reboot
     -display none -monitor none -serial "file:$WORK/console.log" "${extra[@]}"
     -kernel "$kernel" -initrd "$WORK/initrd.gz"
@@ -166,9 +218,11 @@ stage_run() {
   qpid=$!
   sleep 2
   kill -0 $qpid 2>/dev/null || { cat "$WORK/qemu-stdout.txt" >&2; log "QEMU did not start"; exit 1; }
-  python3 "$HERE/qmp-dump.py" "$WORK/qmp.sock" "$WORK/console.log" "$sig" "$WORK/qemu-dumps" > "$WORK/qmp-dump.log" 2>&1 \
-    || { log "QMP dump step failed:"; cat "$WORK/qmp-dump.log"; }
-  cat "$WORK/qmp-dump.log" >&2
+  if [ -z "$CRASH" ]; then   # CRASH: no QEMU-side dumps, the guest does not wait for them
+    python3 "$HERE/qmp-dump.py" "$WORK/qmp.sock" "$WORK/console.log" "$sig" "$WORK/qemu-dumps" > "$WORK/qmp-dump.log" 2>&1 \
+      || { log "QMP dump step failed:"; cat "$WORK/qmp-dump.log"; }
+    cat "$WORK/qmp-dump.log" >&2
+  fi
   while kill -0 $qpid 2>/dev/null; do
     sleep 5; n=$((n+5))
     if [ $n -gt 1800 ]; then log "QEMU still running after 30 min; killing"; kill $qpid; break; fi
@@ -192,7 +246,8 @@ stage_collect() {
     log "no vmcore.kdump-zlib: makedumpfile failed in the capture kernel:"; grep -E 'not supported|Can.t determine|rc=' "$D/makedumpfile.log" >&2 || true
   fi
   [ -f "$D/vmcore.raw.elf" ] && mv -f "$D/vmcore.raw.elf" "$OUT/vmcore.elf"
-  [ -f "$OUT/vmcore.elf" ] || { log "no vmcore.elf either: see $WORK/console.log"; exit 1; }
+  [ -f "$OUT/vmcore.elf" ] || [ -n "$CRASH" ] || { log "no vmcore.elf either: see $WORK/console.log"; exit 1; }
+  [ -f "$OUT/vmcore.kdump-zlib" ] || [ -z "$CRASH" ] || { log "no dump: see $WORK/console.log"; exit 1; }
   [ -f "$WORK/qemu-dumps/qemu.elf" ] && mv -f "$WORK/qemu-dumps/qemu.elf" "$OUT/qemu.elf"
   # QEMU 7.2 writes kdump in the flattened format: reassemble it (host makedumpfile -R)
   if [ -f "$WORK/qemu-dumps/qemu.kdump-zlib" ] && command -v makedumpfile > /dev/null; then
@@ -205,7 +260,11 @@ stage_collect() {
   [ -f "$D/dmesg.txt" ] && cp "$D/dmesg.txt" "$G/makedumpfile-dump-dmesg.txt"
   cp "$D"/{capture-kernel-dmesg.txt,makedumpfile.log,makedumpfile-version.txt,proc-vmcore-ls.txt} "$G/"
   cp "$WORK/console.log" "$WORK/qemu-cmdline.txt" "$G/"
-  sed -n '/sysrq: Trigger a crash/,/Bye!/p' "$WORK/console.log" | tr -d '\r' > "$G/panic.txt"
+  if [ -n "$CRASH" ]; then   # the report: from the trigger to the kexec into the capture kernel
+    sed -n '/KC_TRIGGER kind=\|KC_CRASHER pid=\|KCFX: crashing with/,/Bye!/p' "$WORK/console.log" | tr -d '\r' > "$G/panic.txt"
+  else
+    sed -n '/sysrq: Trigger a crash/,/Bye!/p' "$WORK/console.log" | tr -d '\r' > "$G/panic.txt"
+  fi
   {
     echo "kernel=linux-image-$KREL-unsigned $KVER"
     echo "qemu=$(qemu-system-aarch64 --version | head -1)"
@@ -213,8 +272,11 @@ stage_collect() {
     echo "makedumpfile_guest=$(head -1 "$D/makedumpfile-version.txt")"
     grep -E '^Package: (kexec-tools|makedumpfile|busybox-static) ' "$WORK/userland.txt" || true
     if [ "$WORKLOAD" = 1 ]; then echo "workload=1 kc_workload built with $(clang --version | head -1)"; fi
+    if [ -n "$CRASH" ]; then
+      echo "crash=$CRASH kc_crashers.ko built with $(aarch64-linux-gnu-gcc-12 --version | head -1) against linux-headers-$KREL $KVER; kc_user built with $(clang --version | head -1)"
+    fi
   } > "$G/build-info.txt"
-  (cd "$OUT" && ls -l vmcore.* qemu.* vmlinux 2>/dev/null) >&2
+  (cd "$OUT" && ls -l vmcore.* qemu.* vmlinux 2>/dev/null) >&2 || true
 }
 
 # tests/fixtures/debian-*/ from OUTDIR: the dump, the kdump-time snapshot flattened into
@@ -230,6 +292,100 @@ stage_fixture() {
   cp "$G/init-progress.txt" "$F/ground-truth/" 2>/dev/null || true
   find "$F/ground-truth" -type f -size +64k ! -name '*.gz' -exec gzip -9n {} +
   (cd "$F" && du -sh vmcore.kdump-zlib ground-truth) >&2
+}
+
+# file:line of FUNC+0xOFF/0xSIZE in a module .ko with debug info (Debian's linux-kbuild
+# has no scripts/faddr2line): the symbol's section and value from readelf, addr2line -j
+ko_addr2line() { # KO FUNC+0xOFF/0xSIZE
+  local ko=$1 fn=${2%%+*} off=${2#*+} ndx val sec
+  off=${off%%/*}
+  read -r val ndx < <(aarch64-linux-gnu-readelf -sW "$ko" | awk -v f="$fn" '$8 == f && $4 == "FUNC" {print $2, $7; exit}')
+  [ -n "$ndx" ] || return 0
+  sec=$(aarch64-linux-gnu-readelf -SW "$ko" | sed -n "s/^ *\[ *$ndx\] \([^ ]*\) .*/\1/p")
+  aarch64-linux-gnu-addr2line -f -i -e "$ko" -j "$sec" "$(printf '0x%x' $((0x$val + off)))" | paste -sd' ' \
+    | sed -e "s|$CRASHERS_DIR/build/|bench/debian-dump/crashers/|g" -e "s|$CRASHERS_DIR/hdr/usr/src/linux-headers-[^/]*/||g"
+}
+
+# tests/fixtures/crashes/KIND-DIR from OUTDIR after a CRASH=KIND run: the dump, the serial
+# console split at the capture kernel's first line (console.log: the first kernel's, as
+# QEMU's -serial wrote it, CRs and all; console-capture.log: the capture kernel's), the
+# guest's kallsyms, facts.txt (the kind, its trigger and culprit function with
+# scripts/faddr2line's file:line, the crashing task, sysctls, and the report), and
+# ground-truth/ (ps, modules, makedumpfile's logs, how it was made).  The README index
+# (tests/fixtures/crashes/README.md) is written by hand.
+stage_crashfixture() {
+  local F=${FIXTURE:?FIXTURE=dir for the crashfixture stage} G=$OUT/ground-truth c=$WORK/console.log
+  local S=$G/kdump-snapshot n site fn ko=$CRASHERS_DIR/build/kc_crashers.ko
+  [ -n "$CRASH" ] || { log "crashfixture needs CRASH=KIND"; exit 1; }
+  [ -f "$OUT/vmcore.kdump-zlib" ] || { log "no $OUT/vmcore.kdump-zlib"; exit 1; }
+  mkdir -p "$F"; rm -rf "$F/ground-truth"; mkdir -p "$F/ground-truth"
+  cp "$OUT/vmcore.kdump-zlib" "$F/"
+  n=$(grep -an 'Booting Linux on physical CPU' "$c" | sed -n 2p | cut -d: -f1)
+  if [ -n "$n" ]; then
+    head -n $((n - 1)) "$c" > "$F/console.log"; tail -n +"$n" "$c" > "$F/console-capture.log"
+  else cp "$c" "$F/console.log"; rm -f "$F/console-capture.log"; fi
+  cp "$G/kallsyms.full.gz" "$F/kallsyms.gz"
+  cp "$S"/{ps.txt,modules.txt,cmdline.txt,version.txt,sysctl.txt,kallsyms-kc_crashers.txt} "$F/ground-truth/"
+  cp "$G"/{makedumpfile-dump-dmesg.txt,makedumpfile.log,build-info.txt,qemu-cmdline.txt,init-progress.txt,kc_crash-kinds.txt} "$F/ground-truth/" 2>/dev/null || true
+  # the culprit: the first kc_crashers frame of the report other than the /proc writer
+  # (from the console, else from the dump's own log: reports printed in NMI context,
+  # such as the stack overflow's, reach the log buffer but not the console before kexec)
+  site=$({ tr -d '\r' < "$F/console.log"; cat "$G/makedumpfile-dump-dmesg.txt"; } | grep -oE 'kc_[a-z0-9_]+\+0x[0-9a-f]+/0x[0-9a-f]+ \[kc_crashers\]' \
+         | grep -v '^kc_crash_write' | head -1 | cut -d' ' -f1 || true)
+  fn=${site%%+*}
+  {
+    echo "kind: $CRASH"
+    echo "kernel: $(cat "$S/version.txt")"
+    echo "release: $(tr -d '\r' < "$F/console.log" | sed -n 's/.*Linux version \([^ ]*\) .*/\1/p' | head -1)"
+    case $CRASH in
+      OOM|INIT_KILL|SYSRQ) ;;
+      *) echo "trigger: /proc/kc_crash $(grep -E "^$CRASH " "$G/kc_crash-kinds.txt" 2>/dev/null | sed 's/  */ /' || true)" ;;
+    esac
+    case $CRASH in
+      OOM) echo "trigger: bench/debian-dump/crashers/kc_user.c oom(), run as 'taskset 2 /bin/kc_user oom' by init" ;;
+      INIT_KILL) echo "trigger: init (PID 1) execs /bin/kc_user segv: bench/debian-dump/crashers/kc_user.c segv() stores to 0x10" ;;
+      SYSRQ) echo "trigger: /bin/kc_crasher (bench/debian-dump/kc_crasher) writes c to /proc/sysrq-trigger" ;;
+    esac
+    echo "trigger_line: $(tr -d '\r' < "$F/console.log" | grep -m1 -E 'KC_TRIGGER kind=|KC_CRASHER pid=|kc_user: ' || true)"
+    if [ -n "$site" ]; then
+      echo "culprit_frame: $site"
+      # a "pc :" frame is the faulting instruction; the others are return addresses: the
+      # call is the instruction before, which may be in the previous function (a noreturn
+      # call at a function's end: panic() from kc_panic prints as kc_crashers_exit+0x0)
+      if { tr -d '\r' < "$F/console.log"; cat "$G/makedumpfile-dump-dmesg.txt"; } | grep -F "pc : $site" > /dev/null; then
+        echo "culprit_function: $fn"
+        echo "culprit_source (addr2line -i of the faulting pc in the .ko: function file:line, inlined first): $(ko_addr2line "$ko" "$site")"
+      else
+        n=${site#*+}; n=${n%%/*}
+        # (python: awk's doubles cannot hold 64-bit addresses)
+        read -r fn n < <(python3 - "$fn" "$n" "$S/kallsyms-kc_crashers.txt" <<'PY'
+import sys
+f, off, path = sys.argv[1], int(sys.argv[2], 0), sys.argv[3]
+syms = [(int(l.split()[0], 16), l.split()[2]) for l in open(path) if len(l.split()) >= 3]
+x = dict((n, a) for a, n in syms)[f] + off - 4
+a, n = max((a, n) for a, n in syms if a <= x)
+print(n, x - a)
+PY
+)
+        echo "culprit_function: $fn"
+        echo "culprit_source (addr2line -i of the call before this return address, in the .ko: function file:line, inlined first): $(ko_addr2line "$ko" "$fn+$(printf '0x%x' "$n")/0")"
+      fi
+    fi
+    # first match in the console, else in the dump's log (without its caller id)
+    echo "oops_task_line: $({ tr -d '\r' < "$F/console.log"; cat "$G/makedumpfile-dump-dmesg.txt"; } | grep -m1 -E 'CPU: [0-9]+ PID: [0-9]+ Comm: ' | sed -e 's/^\[ *[0-9.]*\] //' -e 's/^\[ *[CT][0-9]*\] //' || true)"
+    echo "panic_line: $({ tr -d '\r' < "$F/console.log"; cat "$G/makedumpfile-dump-dmesg.txt"; } | grep -m1 -E 'Kernel panic - not syncing' | sed -e 's/^\[ *[0-9.]*\] //' -e 's/^\[ *[CT][0-9]*\] //' || true)"
+    echo "kc_crashers_text: $(grep -m1 -E ' kc_crashers_init| kc_null_read' "$S/kallsyms-kc_crashers.txt" || true)"
+    echo "kc_crashers_ko: $(sha256sum "$ko" | cut -d' ' -f1) (CRASHERS_DIR build; the .ko is not in the fixture)"
+    echo "dump_size: $(stat -c %s "$F/vmcore.kdump-zlib")"
+    echo "sysctls:"; sed 's/^/  /' "$S/sysctl.txt"
+    echo "cmdline: $(cat "$S/cmdline.txt")"
+    # init remounts /out read-only just before it triggers the crash: the report follows
+    echo "report (console.log from init's remount of /out before the trigger to the kexec, CRs dropped):"
+    sed -n '/EXT4-fs (vd.): re-mounted/,$p' "$F/console.log" | tr -d '\r' | sed 's/^/  /'
+    echo "dmesg_report (the same from the dump's own log, makedumpfile --dump-dmesg, with its caller ids):"
+    sed -n '/EXT4-fs (vd.): re-mounted/,$p' "$G/makedumpfile-dump-dmesg.txt" | sed 's/^/  /'
+  } > "$F/facts.txt"
+  (cd "$F" && du -sh vmcore.kdump-zlib console.log) >&2
 }
 
 for s in $STAGES; do "stage_$s"; done

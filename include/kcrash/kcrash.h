@@ -25,6 +25,7 @@
 #include <kcrash/modules.h>
 #include <kcrash/backtrace.h>
 #include <kcrash/printk.h>
+#include <kcrash/report.h>
 #include <kcrash/sysinfo.h>
 #include <kcrash/fs.h>
 #include <kcrash/vm.h>

@@ -190,8 +190,11 @@ struct kc_mm_hstate {
 	uint64_t nr_huge_pages, free_huge_pages, resv_huge_pages, surplus_huge_pages;
 };
 /*
- * The pools in hstates[] with a non-zero order. Without the symbol, the
- * array is found in the kernel image's data by its pools' names.
+ * The pools in hstates[] with a non-zero order. Its length: its type or
+ * symbol size, else hugetlb_max_hstate (the pools in use: a dump's BTF and
+ * kallsyms give neither). Without the symbol, the array is found in the
+ * kernel image's data by its pools' names, and HUGE_MAX_HSTATE entries
+ * (struct hugetlb_cgroup's hugepage[] length, else arm64's 4) are read.
  * KC_ERR_UNSUPPORTED for a kernel without CONFIG_HUGETLBFS.
  */
 struct kc_error *kc_mm_hstates(struct kc_session *session, struct kc_mm_hstate **hstates,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vmalloc space: the busy struct vmap_area list (vmap_area_list, sorted
- * by address; mm/vmalloc.c v5.10..v6.8) and each area's struct vm_struct,
- * as /proc/vmallocinfo and crash's kmem -v show them.
+ * vmalloc space: the busy struct vmap_areas (mm/vmalloc.c: v5.10..v6.8 on
+ * vmap_area_list, sorted by address; v6.9+ in each of the nr_vmap_nodes
+ * struct vmap_node at vmap_nodes, busy.root) and each area's struct
+ * vm_struct, as /proc/vmallocinfo and crash's kmem -v show them.
  */
 #ifndef KCRASH_MM_VMALLOC_H
 #define KCRASH_MM_VMALLOC_H
@@ -27,9 +28,13 @@ struct kc_vmalloc_area {
 };
 
 /*
- * Every area on vmap_area_list in address order (bounded, cycle-checked);
- * *AREAS is malloc'd (free()). The list head comes from the symbol or
- * VMCOREINFO's SYMBOL(vmap_area_list).
+ * Every busy area in address order (bounded, cycle-checked); *AREAS is
+ * malloc'd (free()). The layout is told by the types: with a struct
+ * vmap_node that has busy (v6.9+), each node's busy.root rbtree (nodes
+ * interleave by address: the areas are sorted after the walk, and
+ * overlapping ones are an error); else the vmap_area_list list. The
+ * globals come from the symbols, VMCOREINFO, or the code that uses them
+ * (datasyms.h: vmap_nodes, nr_vmap_nodes).
  */
 struct kc_error *kc_vmalloc_areas(struct kc_session *session,
 				  struct kc_vmalloc_area **areas, size_t *n);

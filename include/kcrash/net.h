@@ -57,7 +57,9 @@ struct kc_net_devices {
 
 /*
  * The devices of TASK's network namespace (the struct task_struct at
- * TASK; 0 for init_task's, the initial namespace).
+ * TASK; 0 for init_task's, the initial namespace). KC_ERR_UNSUPPORTED,
+ * one line, for a kernel without CONFIG_NET (the task's nsproxy->net_ns
+ * is NULL).
  */
 struct kc_error *kc_net_devices_read(struct kc_session *session, uint64_t task,
 				     struct kc_net_devices *ret);
@@ -85,7 +87,8 @@ struct kc_socket {
 /*
  * The sockets among the open files of the task at TASK, by fd: *SOCKETS
  * malloc'd (free with kc_sockets_free), *N their number. A task without
- * files (a kernel thread, an exited task) has none.
+ * files (a kernel thread, an exited task) has none. KC_ERR_UNSUPPORTED for
+ * a kernel without CONFIG_NET (no struct socket_alloc in its types).
  */
 struct kc_error *kc_task_sockets(struct kc_session *session, uint64_t task,
 				 struct kc_socket **sockets, size_t *n);

@@ -19,11 +19,13 @@
 #include <kcrash/memory.h>
 #include <kcrash/modules.h>
 #include <kcrash/printk.h>
+#include <kcrash/report.h>
 #include "logfmt.h"
+#include "reportfmt.h"
 #include <kcrash/sysinfo.h>
 #include <kcrash/tasks.h>
 
-#define TRIAGE_SCHEMA "kcrash-triage/1"
+#define TRIAGE_SCHEMA "kcrash-triage/2"
 #define TRIAGE_LOG_LINES 20
 #define TRIAGE_MAX_ERRORS 16
 
@@ -47,9 +49,22 @@ struct triage {
 	/* The log's tail. */
 	char *log_text;
 	size_t log_len;
+	/* The log's reports: title, kind, culprit, signature (<kcrash/report.h>). */
+	struct kc_report_list reports;
+	bool has_reports;
 	char *errors[TRIAGE_MAX_ERRORS];
 	size_t nr_errors;
 };
+
+/* A reason a report member is null (kc_reportfmt_null_reasons). */
+static void add_reason(void *arg, const char *reason)
+{
+	struct triage *t = arg;
+	if (t->nr_errors < TRIAGE_MAX_ERRORS)
+		t->errors[t->nr_errors++] = strdup(reason);
+	if (t->nr_errors && !t->errors[t->nr_errors - 1])
+		t->nr_errors--;
+}
 
 static void add_error(struct triage *t, const char *what, struct kc_error *err)
 {
@@ -85,15 +100,44 @@ static const struct {
 struct log_scan {
 	struct triage *t;
 	int best;   /* index into reason_markers of the reason kept, -1 none */
+	FILE *lines; /* the log as a console shows it, for kc_report_parse */
 };
+
+/* REC as console lines: "[  12.345678][  T123] text" per line of its text. */
+static void console_lines(FILE *out, const struct kc_printk_record *rec)
+{
+	char prefix[64];
+	int n = snprintf(prefix, sizeof(prefix), "[%5llu.%06llu]",
+			 (unsigned long long)(rec->ts_nsec / 1000000000),
+			 (unsigned long long)(rec->ts_nsec % 1000000000 / 1000));
+	if (rec->has_caller_id && n > 0 && (size_t)n < sizeof(prefix))
+		snprintf(prefix + n, sizeof(prefix) - (size_t)n, "[%6s%u]",
+			 rec->caller_id & KC_PRINTK_CALLER_CPU ? "C" : "T",
+			 rec->caller_id & ~KC_PRINTK_CALLER_CPU);
+	const char *p = rec->text, *end = rec->text + rec->text_len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		fprintf(out, "%s ", prefix);
+		fwrite(p, 1, len, out);
+		fputc('\n', out);
+		p += len + 1;
+	}
+}
 
 /* "ESR = 0x0000000096000045" (mm/fault.c mem_abort_decode, v4.19+). */
 static void find_esr(struct triage *t, const char *text, size_t len)
 {
 	const char *esr = memmem(text, len, "ESR = 0x", 8);
 	if (esr) {
+		/* The record's text is not NUL-terminated: parse a bounded copy. */
+		char digits[24];
+		size_t n = (size_t)(text + len - (esr + 6));
+		n = n < sizeof(digits) - 1 ? n : sizeof(digits) - 1;
+		memcpy(digits, esr + 6, n);
+		digits[n] = '\0';
 		t->has_esr = true;
-		t->esr = strtoull(esr + 6, NULL, 16);
+		t->esr = strtoull(digits, NULL, 16);
 	}
 }
 
@@ -102,6 +146,8 @@ static struct kc_error *scan_record(void *arg, const struct kc_printk_record *re
 	struct log_scan *scan = arg;
 	if (rec->corrupt || !rec->text)
 		return NULL;
+	if (scan->lines)
+		console_lines(scan->lines, rec);
 	find_esr(scan->t, rec->text, rec->text_len);
 	for (size_t i = 0; i < sizeof(reason_markers) / sizeof(reason_markers[0]); i++) {
 		size_t nlen = strlen(reason_markers[i].needle);
@@ -130,11 +176,26 @@ static struct kc_error *scan_record(void *arg, const struct kc_printk_record *re
 
 static void collect_reason_and_log(struct kc_session *session, struct triage *t)
 {
-	struct log_scan scan = {t, -1};
+	char *lines = NULL;
+	size_t lines_len = 0;
+	struct log_scan scan = {t, -1, open_memstream(&lines, &lines_len)};
 	struct kc_error *err = kc_printk_session_walk(session, scan_record, &scan, NULL);
 	if (err)
 		add_error(t, "log", err);
 	t->reason = scan.best >= 0 ? reason_markers[scan.best].reason : "none";
+	/* The reports in the log, as a console log would show them. */
+	if (scan.lines && fclose(scan.lines) == 0 && lines) {
+		err = kc_report_parse(lines, lines_len, &t->reports);
+		if (err) {
+			add_error(t, "reports", err);
+		} else {
+			t->has_reports = true;
+			err = kc_report_session_lines(session, &t->reports);
+			if (err)
+				add_error(t, "culprit", err);
+		}
+	}
+	free(lines);
 	FILE *out = open_memstream(&t->log_text, &t->log_len);
 	if (!out)
 		return;
@@ -259,6 +320,8 @@ static void release(struct triage *t)
 {
 	if (t->has_bt)
 		kc_backtrace_free(&t->bt);
+	if (t->has_reports)
+		kc_report_list_free(&t->reports);
 	kc_sysinfo_fini(&t->sys);
 	free(t->log_text);
 	for (size_t i = 0; i < t->nr_errors; i++)
@@ -328,6 +391,24 @@ static void print_text(struct kc_session *session, struct triage *t, FILE *out)
 		fprintf(out, "%12s: %s%s%s\n", "TAINTED",
 			t->tainted_mask ? t->taint_letters : "(not tainted)",
 			t->taint_modules[0] ? "  modules: " : "", t->taint_modules);
+	if (t->has_reports && t->reports.count) {
+		const struct kc_report *r = &t->reports.reports[0];
+		fprintf(out, "%12s: %s\n", "TITLE", r->title);
+		fprintf(out, "%12s: %s\n", "KIND", r->kind);
+		if (r->culprit_frame != KC_REPORT_NO_FRAME) {
+			const struct kc_report_frame *f = &r->frames[r->culprit_frame];
+			fprintf(out, "%12s: %s", "CULPRIT", f->function ? f->function : "?");
+			if (f->module)
+				fprintf(out, " [%s]", f->module);
+			if (r->culprit_file)
+				fprintf(out, " at %s:%d", r->culprit_file, r->culprit_line);
+			fputc('\n', out);
+		}
+		fprintf(out, "%12s: %s\n", "SIGNATURE", r->signature);
+		if (t->reports.count > 1)
+			fprintf(out, "%12s: %zu in the log (the first gives the title)\n", "REPORTS",
+				t->reports.count);
+	}
 	if (t->has_bt) {
 		fputs("\nBACKTRACE:\n", out);
 		kc_bt_print(session, &t->bt, 0, out);
@@ -445,7 +526,15 @@ static void print_json(struct kc_session *session, struct triage *t, FILE *out)
 		kc_json_string_n(out, line, len);
 		line += len + (nl ? 1 : 0);
 	}
-	fputs("], \"errors\": [", out);
+	fputs("], ", out);
+	if (t->has_reports) {
+		kc_reportfmt_json_members(out, &t->reports);
+		kc_reportfmt_null_reasons(&t->reports, add_reason, t);
+	} else {
+		fputs("\"title\": null, \"kind\": null, \"culprit\": null, \"signature\": null, "
+		      "\"corrupted\": null, \"reports\": null", out);
+	}
+	fputs(", \"errors\": [", out);
 	size_t nr = 0;
 	for (size_t i = 0; i < t->sys.nr_errors; i++, nr++) {
 		fputs(nr ? ", " : "", out);
@@ -489,8 +578,11 @@ const struct kc_command kc_cmd_triage = {
 		"REASON (sysrq, oops, bug, watchdog, oom, panic or none, with the log\n"
 		"line it was found in, and the ESR of a memory abort), the panic\n"
 		"message, the crashing CPU and task, its backtrace (as bt prints it),\n"
-		"the taint flags and the modules that set them, and the 20 log lines\n"
-		"up to the panic (the last 20 when there is none). --json prints one JSON object with the schema \"kcrash-triage/1\"\n"
+		"the taint flags and the modules that set them, the 20 log lines\n"
+		"up to the panic (the last 20 when there is none), and the reports in\n"
+		"the log: the first one's TITLE (syzkaller's form), KIND, CULPRIT (with\n"
+		"file:line from the DWARF) and SIGNATURE (stable across KASLR and\n"
+		"reboots). --json prints one JSON object with the schema \"kcrash-triage/2\"\n"
 		"described in kcrash(1); it is valid JSON even when parts fail, and\n"
 		"\"errors\" says which and why. kcrash --triage [--json] VMLINUX DUMP\n"
 		"runs it and exits.\n",

@@ -70,6 +70,49 @@ static struct kc_error *find_hstates(struct kc_session *session, uint64_t hstate
 			       "(no hugepages configured, or no CONFIG_HUGETLBFS)");
 }
 
+/*
+ * HUGE_MAX_HSTATE, the length of hstates[]: the length of struct
+ * hugetlb_cgroup's hugepage[HUGE_MAX_HSTATE] (include/linux/hugetlb_cgroup.h,
+ * CONFIG_CGROUP_HUGETLB, in BTF too, where hstates itself is not), else
+ * arm64's 4 (asm/hugetlb.h: the CONT_PTE, PMD, CONT_PMD and PUD sizes).
+ */
+static uint64_t huge_max_hstate(struct kc_session *session)
+{
+	uint64_t length;
+	if (kc_mm_ok(kc_mm_member_array_length(session, "struct hugetlb_cgroup", "hugepage",
+					       &length)) &&
+	    length >= 1 && length <= 64)
+		return length;
+	return 4;
+}
+
+/*
+ * The pools in use when neither hstates' type nor its symbol gives its
+ * length (a dump's BTF has no hstates, its kallsyms no sizes):
+ * hugetlb_max_hstate. mm/hugetlb.c (v5.10..v6.12) hands the pools out in
+ * order, hugetlb_add_hstate() taking &hstates[hugetlb_max_hstate++] after
+ * BUG_ON(hugetlb_max_hstate >= HUGE_MAX_HSTATE), and for_each_hstate()
+ * (include/linux/hugetlb.h) walks hstates[0..hugetlb_max_hstate): so it is
+ * the count of pools, from 0 to HUGE_MAX_HSTATE.
+ */
+static struct kc_error *hstates_in_use(struct kc_session *session, uint64_t *length)
+{
+	uint64_t addr, value;
+	struct kc_error *err = kc_mm_global(session, "hugetlb_max_hstate", &addr);
+	if (!err)
+		err = kc_mm_read_uint(session, addr, 4, &value);
+	if (err)
+		return kc_error_prefix(err, "the length of hstates is known neither from its type "
+					    "nor its symbol, and hugetlb_max_hstate");
+	uint64_t max = huge_max_hstate(session);
+	if (value > max)
+		return kc_error_address(KC_ERR_FORMAT, addr,
+					"hugetlb_max_hstate is %llu, above HUGE_MAX_HSTATE (%llu)",
+					(unsigned long long)value, (unsigned long long)max);
+	*length = value;
+	return NULL;
+}
+
 struct kc_error *kc_mm_hstates(struct kc_session *session, struct kc_mm_hstate **hstates,
 			       size_t *n)
 {
@@ -107,11 +150,15 @@ struct kc_error *kc_mm_hstates(struct kc_session *session, struct kc_mm_hstate *
 	err = kc_mm_global(session, "hstates", &base);
 	if (!err) {
 		err = kc_mm_global_array_length(session, "hstates", size, &length);
+		if (err && err->code == KC_ERR_LOOKUP) {
+			kc_error_destroy(err);
+			err = hstates_in_use(session, &length);
+		}
 	} else {
 		kc_error_destroy(err);
 		err = find_hstates(session, size, order_off, name_off, model.page_size, &base);
-		/* HUGE_MAX_HSTATE: 4 on arm64 (CONT_PMD, PMD, CONT_PTE and PUD sizes). */
-		length = 4;
+		if (!err)
+			length = huge_max_hstate(session);
 	}
 	if (err)
 		return err;
