@@ -187,6 +187,25 @@ const char *kc_test_fixture_vmlinux(const char *fixture)
 				       : kc_test_fixture(fixture, "vmlinux.zst");
 }
 
+struct kc_session *kc_test_open_debian_alone(const char *name, char *dir, size_t len)
+{
+	snprintf(dir, len, "%s/fixtures/%s", kc_test_source_dir(), name);
+	char dump[4200];
+	snprintf(dump, sizeof(dump), "%s/vmcore.kdump-zlib", dir);
+	const char *paths[] = {dump};
+	struct kc_session_options opts = {.dump_paths = paths, .nr_dump_paths = 1,
+					  .no_debuginfod = true};
+	struct kc_session *session;
+	struct kc_error *err = kc_session_open(&opts, &session);
+	if (err) {
+		kc_test_fail(__FILE__, __LINE__, "%s: %s", dump, kc_error_message(err));
+		kc_error_destroy(err);
+		return NULL;
+	}
+	snprintf(dir + strlen(dir), len - strlen(dir), "/ground-truth");
+	return session;
+}
+
 struct kc_session *kc_test_open_session(const char *fixture, const char *dump_file)
 {
 	const char *vmlinux = kc_test_fixture_vmlinux(fixture);

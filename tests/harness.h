@@ -121,6 +121,12 @@ const char *kc_test_fixture_vmlinux(const char *fixture);
 struct kc_session;
 struct kc_session_options;
 struct kc_session *kc_test_open_session(const char *fixture, const char *dump_file);
+/*
+ * tests/fixtures/NAME's vmcore.kdump-zlib opened alone (no vmlinux, no
+ * debuginfod); DIR (LEN bytes) gets its ground-truth directory. NULL after
+ * recording a failure.
+ */
+struct kc_session *kc_test_open_debian_alone(const char *name, char *dir, size_t len);
 /* The same with TEMPLATE's options (its dump paths replaced by DUMP_FILE's). */
 struct kc_session *kc_test_open_session_with(const char *fixture, const char *dump_file,
 					     const struct kc_session_options *template);

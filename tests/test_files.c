@@ -27,26 +27,6 @@
 
 #define O_CLOEXEC_ARM64 02000000u
 
-/* A Debian workload dump, opened alone; DIR gets its ground-truth directory. */
-static struct kc_session *open_workload(const char *name, char *dir, size_t len)
-{
-	snprintf(dir, len, "%s/fixtures/%s", kc_test_source_dir(), name);
-	char dump[4200];
-	snprintf(dump, sizeof(dump), "%s/vmcore.kdump-zlib", dir);
-	const char *paths[] = {dump};
-	struct kc_session_options opts = {.dump_paths = paths, .nr_dump_paths = 1,
-					  .no_debuginfod = true};
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		kc_test_fail(__FILE__, __LINE__, "%s: %s", dump, kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	snprintf(dir + strlen(dir), len - strlen(dir), "/ground-truth");
-	return session;
-}
-
 static char *read_text(const char *dir, const char *name)
 {
 	char path[8400];
@@ -190,7 +170,7 @@ static size_t check_task_dir(struct kc_session *session, const struct kc_task_li
 static void check_workload_files(const char *name, size_t min_fds)
 {
 	char truth[4096];
-	struct kc_session *session = open_workload(name, truth, sizeof(truth));
+	struct kc_session *session = kc_test_open_debian_alone(name, truth, sizeof(truth));
 	if (!session)
 		return;
 	const struct kc_task_list *list;
@@ -319,7 +299,7 @@ static bool valid_json(const char *text)
 KC_TEST(files_command)
 {
 	char truth[4096];
-	struct kc_session *session = open_workload("debian-6.1-arm64-workload", truth, sizeof(truth));
+	struct kc_session *session = kc_test_open_debian_alone("debian-6.1-arm64-workload", truth, sizeof(truth));
 	if (!session)
 		return;
 	static const char *const commands[] = {"files 146", "files --json 146 151", "foreach 146 151 files",

@@ -25,25 +25,6 @@
 
 #include "harness.h"
 
-static struct kc_session *open_workload(const char *name, char *dir, size_t len)
-{
-	snprintf(dir, len, "%s/fixtures/%s", kc_test_source_dir(), name);
-	char dump[4200];
-	snprintf(dump, sizeof(dump), "%s/vmcore.kdump-zlib", dir);
-	const char *paths[] = {dump};
-	struct kc_session_options opts = {.dump_paths = paths, .nr_dump_paths = 1,
-					  .no_debuginfod = true};
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		kc_test_fail(__FILE__, __LINE__, "%s: %s", dump, kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	snprintf(dir + strlen(dir), len - strlen(dir), "/ground-truth");
-	return session;
-}
-
 static char *read_text(const char *dir, const char *name)
 {
 	char path[4600];
@@ -213,7 +194,7 @@ static void check_disks(struct kc_session *session, char *diskstats, const char 
 static void check_workload(const char *name, bool sync_counts)
 {
 	char truth[4096];
-	struct kc_session *session = open_workload(name, truth, sizeof(truth));
+	struct kc_session *session = kc_test_open_debian_alone(name, truth, sizeof(truth));
 	if (!session)
 		return;
 	char *mounts = read_text(truth, "proc/mounts.txt"), *info = read_text(truth, "proc/1-mountinfo.txt");
@@ -282,7 +263,7 @@ KC_TEST(mount_dev_fixtures)
 KC_TEST(mount_dev_commands)
 {
 	char truth[4096];
-	struct kc_session *session = open_workload("debian-6.1-arm64-workload", truth, sizeof(truth));
+	struct kc_session *session = kc_test_open_debian_alone("debian-6.1-arm64-workload", truth, sizeof(truth));
 	if (!session)
 		return;
 	static const char *const commands[] = {"mount", "mount /swap", "swap", "dev", "dev -d", "dev -D",

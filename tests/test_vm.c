@@ -27,25 +27,6 @@
 #define VM_PFNMAP_OR_IO 0x4400u  /* include/linux/mm.h: smaps does not count them */
 #define VM_HUGETLB 0x400000u
 
-static struct kc_session *open_workload(const char *name, char *dir, size_t len)
-{
-	snprintf(dir, len, "%s/fixtures/%s", kc_test_source_dir(), name);
-	char dump[4200];
-	snprintf(dump, sizeof(dump), "%s/vmcore.kdump-zlib", dir);
-	const char *paths[] = {dump};
-	struct kc_session_options opts = {.dump_paths = paths, .nr_dump_paths = 1,
-					  .no_debuginfod = true};
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		kc_test_fail(__FILE__, __LINE__, "%s: %s", dump, kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	snprintf(dir + strlen(dir), len - strlen(dir), "/ground-truth");
-	return session;
-}
-
 /* One line of /proc/PID/maps, with smaps' counts when read from smaps. */
 struct map_line {
 	unsigned long long start, end, offset, inode;
@@ -224,7 +205,7 @@ static size_t check_pages(struct kc_session *session, const struct kc_task_list 
 static void check_workload(const char *name)
 {
 	char truth[4096];
-	struct kc_session *session = open_workload(name, truth, sizeof(truth));
+	struct kc_session *session = kc_test_open_debian_alone(name, truth, sizeof(truth));
 	if (!session)
 		return;
 	const struct kc_task_list *list;
@@ -376,7 +357,7 @@ static size_t count_lines(const char *out, const char *prefix)
 KC_TEST(vm_command)
 {
 	char truth[4096];
-	struct kc_session *session = open_workload("debian-6.1-arm64-workload", truth, sizeof(truth));
+	struct kc_session *session = kc_test_open_debian_alone("debian-6.1-arm64-workload", truth, sizeof(truth));
 	if (!session)
 		return;
 	static const char *const commands[] = {"vm 146", "vm -p 146", "foreach 146 2 vm", "vm -z"};
