@@ -78,6 +78,8 @@ struct index_view {
 	bool mapped;
 };
 
+struct index_builder;
+
 struct kc_dwarf {
 	char *path;
 	int fd;
@@ -94,11 +96,20 @@ struct kc_dwarf {
 	bool has_debug_info;
 	char *description;
 	struct index_view index;
+	/*
+	 * Cold (no usable cache file), the index is built unit by unit, only
+	 * as far as lookups need: a name is looked for in the units scanned so
+	 * far, then in the next ones. A miss scans them all; the complete
+	 * index then becomes `index' and is written to the cache.
+	 */
+	struct index_builder *partial;
+	Dwarf_CU *partial_cu; /* the last unit scanned, NULL before the first */
 	struct kc_dwarf_index_info info;
 };
 
 static char *cache_path_ext(const struct kc_dwarf *dw, const char *ext);
 static void make_dirs(const char *path);
+static void builder_free(struct index_builder *b);
 
 /* ---- opening ------------------------------------------------------------ */
 
@@ -206,6 +217,7 @@ void kc_dwarf_close(struct kc_dwarf *dw)
 	if (!dw)
 		return;
 	index_view_release(&dw->index);
+	builder_free(dw->partial);
 	if (dw->dwfl)
 		dwfl_end(dw->dwfl);
 	else if (dw->dwarf)
@@ -551,31 +563,49 @@ static bool index_nested_types(struct index_builder *b, Dwarf_Die *parent,
 	return true;
 }
 
-static struct kc_error *scan_units(struct kc_dwarf *dw, struct index_builder *b)
+/*
+ * Index the unit after *CU (the first when *CU is NULL) and advance *CU;
+ * *DONE when there was none left.
+ */
+static struct kc_error *scan_next_unit(struct kc_dwarf *dw,
+				       struct index_builder *b, Dwarf_CU **cu,
+				       bool *done)
 {
-	Dwarf_CU *cu = NULL;
 	Dwarf_Die cudie;
 	uint8_t unit_type;
-	int r;
-	while ((r = dwarf_get_units(dw->dwarf, cu, &cu, NULL, &unit_type,
-				    &cudie, NULL)) == 0) {
-		Dwarf_Die die;
-		int c = dwarf_child(&cudie, &die);
-		while (c == 0) {
-			if (!index_die(b, &die, 0))
-				return &kc_error_nomem;
-			c = dwarf_siblingof(&die, &die);
-		}
-		if (c < 0)
-			return kc_error_create(KC_ERR_FORMAT,
-					       "%s: DWARF unit at 0x%llx: %s",
-					       dw->path,
-					       (unsigned long long)dwarf_dieoffset(&cudie),
-					       dwarf_errmsg(-1));
-	}
+	int r = dwarf_get_units(dw->dwarf, *cu, cu, NULL, &unit_type, &cudie, NULL);
+	*done = r != 0;
 	if (r < 0)
 		return kc_error_create(KC_ERR_FORMAT, "%s: DWARF units: %s",
 				       dw->path, dwarf_errmsg(-1));
+	if (r > 0)
+		return NULL;
+	Dwarf_Die die;
+	int c = dwarf_child(&cudie, &die);
+	while (c == 0) {
+		if (!index_die(b, &die, 0))
+			return &kc_error_nomem;
+		c = dwarf_siblingof(&die, &die);
+	}
+	if (c < 0)
+		return kc_error_create(KC_ERR_FORMAT,
+				       "%s: DWARF unit at 0x%llx: %s", dw->path,
+				       (unsigned long long)dwarf_dieoffset(&cudie),
+				       dwarf_errmsg(-1));
+	dw->info.units_scanned++;
+	if (b == dw->partial)
+		dw->info.nr_entries = b->nr_entries;
+	return NULL;
+}
+
+static struct kc_error *scan_units(struct kc_dwarf *dw, struct index_builder *b,
+				   Dwarf_CU *cu)
+{
+	for (bool done = false; !done;) {
+		struct kc_error *err = scan_next_unit(dw, b, &cu, &done);
+		if (err)
+			return err;
+	}
 	return NULL;
 }
 
@@ -633,22 +663,36 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void builder_free(struct index_builder *b)
+{
+	if (!b)
+		return;
+	free(b->entries);
+	free(b->names);
+	free(b->slots);
+	free(b);
+}
+
+static struct index_builder *builder_new(void)
+{
+	struct index_builder *b = calloc(1, sizeof(*b));
+	/* An empty name keeps the names region non-empty and NUL-terminated. */
+	if (b && (!builder_grow_slots(b) || !builder_append_name(b, "", &(uint32_t){0}))) {
+		builder_free(b);
+		b = NULL;
+	}
+	return b;
+}
+
 static struct kc_error *build_index(struct kc_dwarf *dw, struct index_view *view)
 {
 	double start = now_seconds();
-	struct index_builder b;
-	memset(&b, 0, sizeof(b));
-	struct kc_error *err = NULL;
-	/* An empty name keeps the names region non-empty and NUL-terminated. */
-	if (!builder_grow_slots(&b) || !builder_append_name(&b, "", &(uint32_t){0}))
-		err = &kc_error_nomem;
+	dw->info.units_scanned = 0;
+	struct index_builder *b = builder_new();
+	struct kc_error *err = b ? scan_units(dw, b, NULL) : &kc_error_nomem;
 	if (!err)
-		err = scan_units(dw, &b);
-	if (!err)
-		err = serialize(dw, &b, view);
-	free(b.entries);
-	free(b.names);
-	free(b.slots);
+		err = serialize(dw, b, view);
+	builder_free(b);
 	dw->info.build_seconds = now_seconds() - start;
 	return err;
 }
@@ -829,6 +873,9 @@ static bool write_cache(const char *path, const struct index_view *view)
 static struct kc_error *rebuild_index(struct kc_dwarf *dw, const char *path)
 {
 	index_view_release(&dw->index);
+	builder_free(dw->partial);
+	dw->partial = NULL;
+	dw->info.partial = false;
 	struct kc_error *err = build_index(dw, &dw->index);
 	if (err)
 		return err;
@@ -838,23 +885,53 @@ static struct kc_error *rebuild_index(struct kc_dwarf *dw, const char *path)
 	return NULL;
 }
 
-static struct kc_error *load_index(struct kc_dwarf *dw, bool force_rebuild)
+/*
+ * The complete index: from the cache, else scanned (the rest of the units
+ * after a partial index's) and written to the cache. LAZY: without a cache
+ * file, start a partial index instead (lookups scan as far as they need).
+ */
+static struct kc_error *load_index(struct kc_dwarf *dw, bool force_rebuild,
+				   bool lazy)
 {
 	char *path = cache_path(dw);
 	struct kc_error *err = NULL;
 	if (force_rebuild) {
 		dw->info.cache_rejected = true;
 		err = rebuild_index(dw, path);
+	} else if (dw->partial) {
+		double start = now_seconds();
+		err = scan_units(dw, dw->partial, dw->partial_cu);
+		if (!err)
+			err = serialize(dw, dw->partial, &dw->index);
+		dw->info.build_seconds += now_seconds() - start;
+		builder_free(dw->partial);
+		dw->partial = NULL;
+		dw->info.partial = false;
+		if (!err && path)
+			dw->info.cache_written = write_cache(path, &dw->index);
 	} else if (path && load_cache(dw, path, &dw->index,
 				      &dw->info.cache_rejected)) {
 		dw->info.from_cache = true;
 		dw->info.build_seconds = 0;
+	} else if (lazy) {
+		dw->partial = builder_new();
+		dw->partial_cu = NULL;
+		dw->info.units_scanned = 0;
+		dw->info.build_seconds = 0;
+		if (!dw->partial)
+			err = &kc_error_nomem;
+		dw->info.partial = !err;
+		dw->info.built = !err;
+		free(path);
+		return err;
 	} else {
 		err = rebuild_index(dw, path);
 	}
 	free(path);
-	if (err)
+	if (err) {
+		dw->info.built = false; /* the next lookup starts over */
 		return err;
+	}
 	dw->info.built = true;
 	dw->info.nr_entries = dw->index.hdr->nr_entries;
 	dw->info.size = dw->index.blob_size;
@@ -864,9 +941,52 @@ static struct kc_error *load_index(struct kc_dwarf *dw, bool force_rebuild)
 struct kc_error *kc_dwarf_load_index(struct kc_dwarf *dw)
 {
 	struct kc_error *err = ensure_dwarf(dw);
+	if (err || (dw->info.built && !dw->info.partial))
+		return err;
+	return load_index(dw, false, false);
+}
+
+/* Lookups: the index as far as it goes (see kc_dwarf.partial). */
+static struct kc_error *start_index(struct kc_dwarf *dw)
+{
+	struct kc_error *err = ensure_dwarf(dw);
 	if (err || dw->info.built)
 		return err;
-	return load_index(dw, false);
+	return load_index(dw, false, true);
+}
+
+/*
+ * A partial index's entry for (NS, NAME), scanning more units until there
+ * is one; NULL once every unit was scanned without one (the index is then
+ * complete: dw->partial is gone). A variable's declaration is not taken
+ * while later units may hold its definition, as the complete index would
+ * have the definition.
+ */
+static struct kc_error *partial_find(struct kc_dwarf *dw, unsigned ns,
+				     const char *const *names, size_t nr_names,
+				     const struct index_entry **ret)
+{
+	*ret = NULL;
+	double start = now_seconds();
+	struct kc_error *err = NULL;
+	for (;;) {
+		struct index_builder *b = dw->partial;
+		for (size_t i = 0; i < nr_names && !*ret; i++) {
+			uint32_t v = b->slots[builder_slot(b, ns, names[i])];
+			if (v && !(b->entries[v - 1].flags & INDEX_DECLARATION))
+				*ret = &b->entries[v - 1];
+		}
+		if (*ret)
+			break;
+		bool done;
+		err = scan_next_unit(dw, b, &dw->partial_cu, &done);
+		if (err || done)
+			break;
+	}
+	dw->info.build_seconds += now_seconds() - start;
+	if (!err && !*ret)
+		err = load_index(dw, false, false); /* complete now: serialize, cache */
+	return err;
 }
 
 /* ---- the index: lookups ------------------------------------------------- */
@@ -918,18 +1038,49 @@ static bool entry_die(struct kc_dwarf *dw, const struct index_entry *e,
 
 /*
  * Find (ns, name) and its DIE; *found false if absent. A cached index whose
- * entry does not check out is rebuilt from the DWARF, once.
+ * entry does not check out is rebuilt from the DWARF, once. ALIAS (may be
+ * NULL) is another spelling of NAME, looked for when NAME is absent; as a
+ * compiler writes a base type one way only ("long unsigned int" in GCC's
+ * DWARF, "unsigned long" in clang's), a partial index takes whichever of the
+ * two it meets first.
  */
-static struct kc_error *lookup(struct kc_dwarf *dw, unsigned ns,
-			       const char *name, Dwarf_Die *die,
-			       const struct index_entry **entry, bool *found)
+static struct kc_error *lookup_alias(struct kc_dwarf *dw, unsigned ns,
+				     const char *name, const char *alias,
+				     Dwarf_Die *die,
+				     const struct index_entry **entry,
+				     bool *found)
 {
-	struct kc_error *err = kc_dwarf_load_index(dw);
+	struct kc_error *err = start_index(dw);
 	if (err)
 		return err;
+	if (dw->partial) {
+		const char *names[2] = {name, alias};
+		const struct index_entry *e;
+		err = partial_find(dw, ns, names, alias ? 2 : 1, &e);
+		if (err)
+			return err;
+		if (e) {
+			if (alias && strcmp(dw->partial->names + e->name_offset, name) != 0)
+				name = alias;
+			if (!entry_die(dw, e, ns, name, die))
+				return kc_error_create(KC_ERR_FORMAT,
+						       "%s: DWARF index entry for `%s' does not match the DWARF",
+						       dw->path, name);
+			*found = true;
+			if (entry)
+				*entry = e; /* valid until the next lookup */
+			return NULL;
+		}
+		/* Not in any unit: the index is complete now; ask it. */
+	}
 	for (int attempt = 0;; attempt++) {
 		const struct index_entry *e = NULL;
 		enum lookup_result r = index_find(&dw->index, ns, name, &e);
+		if (r == NOT_FOUND && alias) {
+			r = index_find(&dw->index, ns, alias, &e);
+			if (r == FOUND)
+				name = alias;
+		}
 		if (r == FOUND && entry_die(dw, e, ns, name, die)) {
 			*found = true;
 			if (entry)
@@ -944,10 +1095,17 @@ static struct kc_error *lookup(struct kc_dwarf *dw, unsigned ns,
 			return kc_error_create(KC_ERR_FORMAT,
 					       "%s: DWARF index entry for `%s' does not match the DWARF",
 					       dw->path, name);
-		err = load_index(dw, true);
+		err = load_index(dw, true, false);
 		if (err)
 			return err;
 	}
+}
+
+static struct kc_error *lookup(struct kc_dwarf *dw, unsigned ns,
+			       const char *name, Dwarf_Die *die,
+			       const struct index_entry **entry, bool *found)
+{
+	return lookup_alias(dw, ns, name, NULL, die, entry, found);
 }
 
 /* GCC and clang spell some base types differently; try the other. */
@@ -1005,11 +1163,11 @@ static void type_from_die(const Dwarf_Die *die, struct kc_type *ret)
 }
 
 static struct kc_error *find_in(struct kc_dwarf *dw, unsigned ns,
-				const char *name, struct kc_type *ret,
-				bool *found)
+				const char *name, const char *alias,
+				struct kc_type *ret, bool *found)
 {
 	Dwarf_Die die;
-	struct kc_error *err = lookup(dw, ns, name, &die, NULL, found);
+	struct kc_error *err = lookup_alias(dw, ns, name, alias, &die, NULL, found);
 	if (!err && *found)
 		type_from_die(&die, ret);
 	return err;
@@ -1032,16 +1190,13 @@ struct kc_error *kc_dwarf_find_type(struct kc_dwarf *dw, const char *name,
 	for (size_t i = 0; i < 3 && !found; i++) {
 		size_t len = strlen(tagged[i].prefix);
 		if (strncmp(norm, tagged[i].prefix, len) == 0) {
-			err = find_in(dw, tagged[i].ns, norm + len, ret, &found);
+			err = find_in(dw, tagged[i].ns, norm + len, NULL, ret, &found);
 			goto out;
 		}
 	}
-	err = find_in(dw, NS_TYPE, norm, ret, &found);
-	const char *alias = base_type_alias(norm);
-	if (!err && !found && alias)
-		err = find_in(dw, NS_TYPE, alias, ret, &found);
+	err = find_in(dw, NS_TYPE, norm, base_type_alias(norm), ret, &found);
 	for (size_t i = 0; i < 3 && !err && !found; i++)
-		err = find_in(dw, tagged[i].ns, norm, ret, &found);
+		err = find_in(dw, tagged[i].ns, norm, NULL, ret, &found);
 out:
 	if (!err && !found)
 		err = kc_error_create(KC_ERR_LOOKUP, "no type named `%s'", norm);

@@ -3,13 +3,17 @@
  * The vmlinux's DWARF types, through libdw, converted lazily: one of the
  * type sources behind types.h.
  *
- * Nothing is converted at start-up. The first lookup builds (or loads from
- * a cache file keyed by build id) an index of the named top-level DIEs of
- * every compilation unit: complete struct/union/enum definitions, typedefs,
- * base types, variables and the enumerators of top-level enums, mapping
- * (namespace, name) to a DIE offset. A lookup then resolves one DIE, and a
- * type is that DIE: its facts (size, members, ...) are read from DWARF when
- * asked for.
+ * Nothing is converted at start-up. Lookups use an index of the named
+ * top-level DIEs of every compilation unit: complete struct/union/enum
+ * definitions, typedefs, base types, variables and the enumerators of
+ * top-level enums, mapping (namespace, name) to a DIE offset (the first
+ * unit's definition of each). It is loaded from a cache file keyed by build
+ * id when there is one; otherwise it grows unit by unit, in unit order, only
+ * as far as the names asked for (the types ps and mod need are all in the
+ * first units, which include <linux/sched.h>), and a name no unit scanned so
+ * far has scans the rest, completing the index, which is then written to the
+ * cache. Either way a name resolves to the same DIE. A type is that DIE: its
+ * facts (size, members, ...) are read from DWARF when asked for.
  *
  * The cache: $KCRASH_CACHE_DIR (empty = no cache), else
  * $XDG_CACHE_HOME/kcrash, else ~/.cache/kcrash; file <build-id>.idx,
@@ -41,6 +45,13 @@ struct kc_dwarf_index_info {
 	 */
 	bool uses_debug_copy;
 	bool built;            /* false until the first lookup */
+	/*
+	 * Only the first units_scanned units are indexed yet: no cache file
+	 * was there, and lookups so far found their names early. A miss
+	 * scans the rest (and writes the cache).
+	 */
+	bool partial;
+	size_t units_scanned;
 	bool from_cache;       /* mmap'd from the cache file */
 	bool cache_rejected;   /* a cache file was there but stale or corrupt */
 	bool cache_written;
@@ -62,7 +73,7 @@ void kc_dwarf_close(struct kc_dwarf *dw);
 const char *kc_dwarf_description(const struct kc_dwarf *dw);
 /* Whether the file has DWARF at all (.debug_info). */
 bool kc_dwarf_has_debug_info(const struct kc_dwarf *dw);
-/* Build or load the index now (lookups do it on demand). */
+/* Build or load the complete index now (lookups do as much as they need). */
 struct kc_error *kc_dwarf_load_index(struct kc_dwarf *dw);
 void kc_dwarf_index_info(const struct kc_dwarf *dw,
 			 struct kc_dwarf_index_info *info);

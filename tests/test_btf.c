@@ -423,3 +423,136 @@ KC_TEST(btf_cli_option_and_bad_file)
 	free(out_b);
 	free(err_b);
 }
+
+/* ---- the DWARF index built only as far as lookups need ------------------- */
+
+struct die_check {
+	struct kc_session *partial, *complete;
+	size_t checked;
+	const char *fixture;
+};
+
+/* The type each (type, member) key names resolves to the same DIE both ways. */
+static void check_same_die(void *ctx, const char *type, const char *member)
+{
+	struct die_check *dc = ctx;
+	(void)member;
+	struct kc_type ta, tb;
+	struct kc_error *ea = kc_kernel_type(dc->partial, type, &ta);
+	struct kc_error *eb = kc_kernel_type(dc->complete, type, &tb);
+	CHECK_MSG(!ea == !eb, "%s: %s: partial index %s, complete index %s", dc->fixture, type,
+		  ea ? kc_error_message(ea) : "found", eb ? kc_error_message(eb) : "found");
+	if (!ea && !eb) {
+		CHECK_MSG(dwarf_dieoffset(&ta.die) == dwarf_dieoffset(&tb.die),
+			  "%s: %s: DIE 0x%llx from the partial index, 0x%llx from the complete one",
+			  dc->fixture, type, (unsigned long long)dwarf_dieoffset(&ta.die),
+			  (unsigned long long)dwarf_dieoffset(&tb.die));
+		dc->checked++;
+	}
+	kc_error_destroy(ea);
+	kc_error_destroy(eb);
+}
+
+static struct kc_dwarf *session_dwarf(struct kc_session *session)
+{
+	struct kc_types *types;
+	struct kc_error *err = kc_session_types(session, &types);
+	if (err) {
+		kc_error_destroy(err);
+		return NULL;
+	}
+	return kc_types_dwarf(types);
+}
+
+/*
+ * Without a cache file the DWARF index grows unit by unit as lookups need
+ * names (src/dwarf.h). ps and mod stay within the first units; every name
+ * and every command's output is the same as with the complete index, and a
+ * name no unit has completes the index.
+ */
+KC_TEST(dwarf_partial_index_matches_complete)
+{
+	const char *saved = getenv("KCRASH_CACHE_DIR");
+	char *saved_copy = saved ? strdup(saved) : NULL;
+	for (size_t i = 0; i < kc_test_nr_fixtures; i++) {
+		const char *fx = kc_test_fixture_names[i];
+		if (!kc_test_fixture_vmlinux(fx))
+			break;
+		setenv("KCRASH_CACHE_DIR", "", 1); /* no cache: the index starts empty */
+		struct kc_session *partial = open_with(fx, "vmcore.kdump-zlib", KC_TYPES_DWARF, NULL);
+		if (saved_copy)
+			setenv("KCRASH_CACHE_DIR", saved_copy, 1);
+		else
+			unsetenv("KCRASH_CACHE_DIR");
+		struct kc_session *complete = open_with(fx, "vmcore.kdump-zlib", KC_TYPES_DWARF, NULL);
+		if (!partial || !complete) {
+			kc_session_destroy(partial);
+			kc_session_destroy(complete);
+			break;
+		}
+		struct kc_dwarf *dw_partial = session_dwarf(partial);
+		struct kc_dwarf *dw_complete = session_dwarf(complete);
+		REQUIRE(dw_partial && dw_complete);
+		REQUIRE_OK(kc_dwarf_load_index(dw_complete));
+		struct kc_dwarf_index_info pinfo, cinfo;
+		kc_dwarf_index_info(dw_complete, &cinfo);
+		CHECK(cinfo.built && !cinfo.partial && cinfo.nr_entries > 10000);
+		Dwarf *dwarf;
+		REQUIRE_OK(kc_dwarf_handle(dw_complete, &dwarf));
+		size_t nr_units = 0;
+		for (Dwarf_CU *cu = NULL; dwarf_get_units(dwarf, cu, &cu, NULL, NULL, NULL, NULL) == 0;)
+			nr_units++;
+
+		setenv("KCRASH_CACHE_DIR", "", 1);
+		const char *first[] = {"ps", "mod"};
+		char *out_first = kc_test_run_commands(partial, first, 2);
+		kc_dwarf_index_info(dw_partial, &pinfo);
+		CHECK_MSG(pinfo.partial && pinfo.units_scanned > 0 &&
+			  pinfo.units_scanned * 4 < nr_units,
+			  "%s: ps and mod scanned %zu of %zu units", fx, pinfo.units_scanned, nr_units);
+		printf("    %s: ps and mod scanned %zu of %zu units (%zu of %zu index entries)\n", fx,
+		       pinfo.units_scanned, nr_units, pinfo.nr_entries, cinfo.nr_entries);
+		char *expect_first = kc_test_run_commands(complete, first, 2);
+		CHECK(strcmp(out_first, expect_first) == 0);
+
+		/* Every type the commands use: the same DIE (the first unit's). */
+		struct die_check dc = {.partial = partial, .complete = complete, .fixture = fx};
+		kc_kernel_for_each_member_key(partial, check_same_die, &dc);
+		CHECK_MSG(dc.checked > 40, "%s: %zu types compared", fx, dc.checked);
+		char *out_a = run_all(partial), *out_b = run_all(complete);
+		if (strcmp(out_a, out_b) != 0) {
+			const char *p = out_a, *q = out_b;
+			while (*p && *p == *q)
+				p++, q++;
+			while (p > out_a && p[-1] != '\n')
+				p--, q--;
+			CHECK_MSG(false, "%s: output differs:\n  partial:  %.*s\n  complete: %.*s", fx,
+				  (int)strcspn(p, "\n"), p, (int)strcspn(q, "\n"), q);
+		}
+		/* A miss scans every unit: the index is complete, answers unchanged. */
+		struct kc_type t;
+		struct kc_error *err = kc_dwarf_find_type(dw_partial, "struct kcrash_no_such_type", &t);
+		CHECK(err && err->code == KC_ERR_LOOKUP);
+		kc_error_destroy(err);
+		kc_dwarf_index_info(dw_partial, &pinfo);
+		CHECK_MSG(!pinfo.partial && pinfo.units_scanned == nr_units &&
+			  pinfo.nr_entries == cinfo.nr_entries && !pinfo.cache_written,
+			  "%s: after a miss: partial %d, %zu of %zu units, %zu of %zu entries, cache written %d",
+			  fx, pinfo.partial, pinfo.units_scanned, nr_units, pinfo.nr_entries,
+			  cinfo.nr_entries, pinfo.cache_written);
+		char *again = kc_test_run_commands(partial, first, 2);
+		CHECK(strcmp(again, expect_first) == 0);
+		if (saved_copy)
+			setenv("KCRASH_CACHE_DIR", saved_copy, 1);
+		else
+			unsetenv("KCRASH_CACHE_DIR");
+		free(out_first);
+		free(expect_first);
+		free(again);
+		free(out_a);
+		free(out_b);
+		kc_session_destroy(partial);
+		kc_session_destroy(complete);
+	}
+	free(saved_copy);
+}

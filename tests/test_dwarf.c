@@ -402,6 +402,8 @@ static void open_and_info(struct kc_dwarf_index_info *info)
 	REQUIRE_OK(kc_dwarf_find_type(dw, "struct sample_task", &t));
 	REQUIRE_OK(kc_type_size(&t, &size));
 	CHECK_EQ_U64(size, sizeof(struct sample_task));
+	/* A lookup indexes only the units it needs; the cache holds them all. */
+	REQUIRE_OK(kc_dwarf_load_index(dw));
 	kc_dwarf_index_info(dw, info);
 	kc_dwarf_close(dw);
 }
