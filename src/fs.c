@@ -1080,6 +1080,52 @@ static uint64_t cdev_from_map(struct kc_session *s, uint64_t map, unsigned major
 	return 0;
 }
 
+/*
+ * The nodes of a major-number hash (chrdevs[] or major_names[], 255 chains
+ * of TYPE linked by "next"), chain by chain, malloc'd. Each chain is bounded:
+ * a corrupt "next" loop ends in an error naming the chain.
+ */
+static struct kc_error *major_hash_nodes(struct kc_session *s, uint64_t table,
+					 const char *table_name, const char *type,
+					 uint64_t **nodes, size_t *nr_nodes)
+{
+	uint64_t *out = NULL;
+	size_t n = 0, cap = 0;
+	struct kc_error *err = NULL;
+	for (unsigned i = 0; i < MAJOR_HASH_SIZE && !err; i++) {
+		uint64_t node;
+		err = kc_kernel_read_u64(s, table + i * 8ull, &node);
+		for (unsigned steps = 0; !err && node; steps++) {
+			if (steps > 4096) {
+				err = kc_error_address(KC_ERR_FORMAT, node, "%s[%u]: a chain of more than 4096 (a loop?)",
+						       table_name, i);
+				break;
+			}
+			if (n == cap) {
+				size_t grown_cap = cap ? cap * 2 : 64;
+				uint64_t *grown = realloc(out, grown_cap * sizeof(*grown));
+				if (!grown) {
+					err = &kc_error_nomem;
+					break;
+				}
+				out = grown;
+				cap = grown_cap;
+			}
+			out[n++] = node;
+			err = rd(s, node, type, "next", &node);
+			if (err)
+				err = kc_error_prefix(err, "%s 0x%llx", type + strlen("struct "), ULL(out[n - 1]));
+		}
+	}
+	if (err) {
+		free(out);
+		return err;
+	}
+	*nodes = out;
+	*nr_nodes = n;
+	return NULL;
+}
+
 struct kc_error *kc_chrdevs(struct kc_session *s, struct kc_chrdev **devs, size_t *nr_devs)
 {
 	static const char *const fns[] = {"chrdev_show", NULL};
@@ -1095,61 +1141,52 @@ struct kc_error *kc_chrdevs(struct kc_session *s, struct kc_chrdev **devs, size_
 	if (!err)
 		err = kc_kernel_read_u64(s, cdev_map_var, &cdev_map);
 	kc_error_destroy(err);
-	err = NULL;
-	struct kc_chrdev *out = NULL;
+	uint64_t *regions = NULL;
+	size_t nr_regions = 0;
+	err = major_hash_nodes(s, chrdevs, "chrdevs", "struct char_device_struct", &regions,
+			       &nr_regions);
+	if (err)
+		return err;
+	struct kc_chrdev *out = calloc(nr_regions ? nr_regions : 1, sizeof(*out));
+	if (!out)
+		err = &kc_error_nomem;
 	size_t n = 0;
-	for (unsigned i = 0; i < MAJOR_HASH_SIZE && !err; i++) {
-		uint64_t cd;
-		err = kc_kernel_read_u64(s, chrdevs + i * 8ull, &cd);
-		for (unsigned steps = 0; !err && cd; steps++) {
-			if (steps > 4096) {
-				err = kc_error_address(KC_ERR_FORMAT, cd, "chrdevs[%u]: a chain of more than 4096 regions (a loop?)", i);
-				break;
-			}
-			struct kc_chrdev *grown = realloc(out, (n + 1) * sizeof(*grown));
-			if (!grown) {
-				err = &kc_error_nomem;
-				break;
-			}
-			out = grown;
-			struct kc_chrdev *d = &out[n];
-			memset(d, 0, sizeof(*d));
-			d->region = cd;
-			uint64_t major, baseminor, minorct, next;
-			size_t size;
-			err = rd(s, cd, "struct char_device_struct", "major", &major);
-			if (!err)
-				err = rd(s, cd, "struct char_device_struct", "baseminor", &baseminor);
-			if (!err)
-				err = rd(s, cd, "struct char_device_struct", "minorct", &minorct);
-			if (!err)
-				err = rd(s, cd, "struct char_device_struct", "cdev", &d->cdev);
-			if (!err)
-				err = rd(s, cd, "struct char_device_struct", "next", &next);
-			if (!err)
-				err = kc_kernel_read_member_bytes(s, cd, "struct char_device_struct", "name",
-								  d->name, sizeof(d->name), &size);
-			if (err) {
-				err = kc_error_prefix(err, "char_device_struct 0x%llx", ULL(cd));
-				break;
-			}
-			d->name[sizeof(d->name) - 1] = '\0';
-			d->major = (unsigned)major;
-			d->baseminor = (unsigned)baseminor;
-			d->minorct = (unsigned)minorct;
-			if (!d->cdev && cdev_map)
-				d->cdev = cdev_from_map(s, cdev_map, d->major, d->baseminor);
-			if (d->cdev) {
-				struct kc_error *ops_err = rd(s, d->cdev, "struct cdev", "ops", &d->fops);
-				if (ops_err) {
-					d->fops = 0;
-					kc_error_destroy(ops_err);
-				}
-			}
-			n++;
-			cd = next;
+	for (size_t i = 0; i < nr_regions && !err; i++) {
+		uint64_t cd = regions[i];
+		struct kc_chrdev *d = &out[n];
+		d->region = cd;
+		uint64_t major, baseminor, minorct;
+		size_t size;
+		err = rd(s, cd, "struct char_device_struct", "major", &major);
+		if (!err)
+			err = rd(s, cd, "struct char_device_struct", "baseminor", &baseminor);
+		if (!err)
+			err = rd(s, cd, "struct char_device_struct", "minorct", &minorct);
+		if (!err)
+			err = rd(s, cd, "struct char_device_struct", "cdev", &d->cdev);
+		if (!err)
+			err = kc_kernel_read_member_bytes(s, cd, "struct char_device_struct", "name",
+							  d->name, sizeof(d->name), &size);
+		if (err) {
+			err = kc_error_prefix(err, "char_device_struct 0x%llx", ULL(cd));
+			break;
 		}
+		d->name[sizeof(d->name) - 1] = '\0';
+		d->major = (unsigned)major;
+		d->baseminor = (unsigned)baseminor;
+		d->minorct = (unsigned)minorct;
+		if (!d->cdev && cdev_map)
+			d->cdev = cdev_from_map(s, cdev_map, d->major, d->baseminor);
+		if (d->cdev) {
+			struct kc_error *ops_err = rd(s, d->cdev, "struct cdev", "ops", &d->fops);
+			if (ops_err) {
+				d->fops = 0;
+				kc_error_destroy(ops_err);
+			}
+		}
+		n++;
 	}
+	free(regions);
 	if (err) {
 		free(out);
 		return err;
@@ -1238,54 +1275,44 @@ struct kc_error *kc_blkdevs(struct kc_session *s, struct kc_blkdev **devs, size_
 	uint64_t *disks = NULL;
 	size_t nr_disks = 0;
 	kc_error_destroy(all_disks(s, &disks, &nr_disks)); /* none: no GENDISK column */
+	uint64_t *names = NULL;
+	size_t nr_names = 0;
+	err = major_hash_nodes(s, major_names, "major_names", "struct blk_major_name", &names,
+			       &nr_names);
 	struct kc_blkdev *out = NULL;
+	if (!err && !(out = calloc(nr_names ? nr_names : 1, sizeof(*out))))
+		err = &kc_error_nomem;
 	size_t n = 0;
-	for (unsigned i = 0; i < MAJOR_HASH_SIZE && !err; i++) {
-		uint64_t bm;
-		err = kc_kernel_read_u64(s, major_names + i * 8ull, &bm);
-		for (unsigned steps = 0; !err && bm; steps++) {
-			if (steps > 4096) {
-				err = kc_error_address(KC_ERR_FORMAT, bm, "major_names[%u]: a chain of more than 4096 (a loop?)", i);
-				break;
-			}
-			struct kc_blkdev *grown = realloc(out, (n + 1) * sizeof(*grown));
-			if (!grown) {
-				err = &kc_error_nomem;
-				break;
-			}
-			out = grown;
-			struct kc_blkdev *d = &out[n];
-			memset(d, 0, sizeof(*d));
-			uint64_t major, next;
-			size_t size;
-			err = rd(s, bm, "struct blk_major_name", "major", &major);
-			if (!err)
-				err = rd(s, bm, "struct blk_major_name", "next", &next);
-			if (!err)
-				err = kc_kernel_read_member_bytes(s, bm, "struct blk_major_name", "name",
-								  d->name, sizeof(d->name), &size);
-			if (err) {
-				err = kc_error_prefix(err, "blk_major_name 0x%llx", ULL(bm));
-				break;
-			}
-			d->name[sizeof(d->name) - 1] = '\0';
-			d->major = (unsigned)major;
-			/* crash's choice: the newest disk of the major (first on
-			 * bdev_map's probe list, or on blockdev_superblock's inodes). */
-			for (size_t k = nr_disks; k-- > 0 && !d->gendisk;) {
-				uint64_t disk_major, fops;
-				if (rd(s, disks[k], "struct gendisk", "major", &disk_major) ||
-				    (unsigned)disk_major != d->major ||
-				    rd(s, disks[k], "struct gendisk", "fops", &fops) || !fops)
-					continue;
-				d->gendisk = disks[k];
-				d->fops = fops;
-			}
-			kc_kernel_forget_failures(s);
-			n++;
-			bm = next;
+	for (size_t i = 0; i < nr_names && !err; i++) {
+		uint64_t bm = names[i];
+		struct kc_blkdev *d = &out[n];
+		uint64_t major;
+		size_t size;
+		err = rd(s, bm, "struct blk_major_name", "major", &major);
+		if (!err)
+			err = kc_kernel_read_member_bytes(s, bm, "struct blk_major_name", "name",
+							  d->name, sizeof(d->name), &size);
+		if (err) {
+			err = kc_error_prefix(err, "blk_major_name 0x%llx", ULL(bm));
+			break;
 		}
+		d->name[sizeof(d->name) - 1] = '\0';
+		d->major = (unsigned)major;
+		/* crash's choice: the newest disk of the major (first on
+		 * bdev_map's probe list, or on blockdev_superblock's inodes). */
+		for (size_t k = nr_disks; k-- > 0 && !d->gendisk;) {
+			uint64_t disk_major, fops;
+			if (rd(s, disks[k], "struct gendisk", "major", &disk_major) ||
+			    (unsigned)disk_major != d->major ||
+			    rd(s, disks[k], "struct gendisk", "fops", &fops) || !fops)
+				continue;
+			d->gendisk = disks[k];
+			d->fops = fops;
+		}
+		kc_kernel_forget_failures(s);
+		n++;
 	}
+	free(names);
 	free(disks);
 	if (err) {
 		free(out);

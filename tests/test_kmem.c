@@ -491,23 +491,6 @@ KC_TEST(kmem_fixture_5_10_4k39) { fixture_case("arm64-5.10-4k39"); }
 
 /* ---- Debian workload dumps ---- */
 
-static struct kc_session *open_workload(const char *name, char *dir, size_t len)
-{
-	snprintf(dir, len, "%s/fixtures/%s", kc_test_source_dir(), name);
-	char dump[4200];
-	snprintf(dump, sizeof(dump), "%s/vmcore.kdump-zlib", dir);
-	const char *paths[] = {dump};
-	struct kc_session_options opts = {.dump_paths = paths, .nr_dump_paths = 1};
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		kc_test_fail(__FILE__, __LINE__, "%s: %s", dump, kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	return session;
-}
-
 /* slabinfo: objsize (s->size), objperslab and pagesperslab exact; num_objs within bounds. */
 static void check_slabinfo(struct kc_session *session, const char *label, const char *path)
 {
@@ -699,24 +682,24 @@ static void workload_case(const char *name)
 		kc_test_skip("%s not there", path);
 		return;
 	}
-	struct kc_session *session = open_workload(name, dir, sizeof(dir));
+	struct kc_session *session = kc_test_open_debian_alone(name, dir, sizeof(dir));
 	if (!session)
 		return;
-	snprintf(path, sizeof(path), "%s/ground-truth/proc/meminfo.txt", dir);
+	snprintf(path, sizeof(path), "%s/proc/meminfo.txt", dir);
 	check_meminfo(session, name, path, true);
 	char zi[4400];
-	snprintf(zi, sizeof(zi), "%s/ground-truth/proc/zoneinfo.txt", dir);
-	snprintf(path, sizeof(path), "%s/ground-truth/proc/buddyinfo.txt", dir);
+	snprintf(zi, sizeof(zi), "%s/proc/zoneinfo.txt", dir);
+	snprintf(path, sizeof(path), "%s/proc/buddyinfo.txt", dir);
 	check_zones(session, name, zi, path);
-	snprintf(path, sizeof(path), "%s/ground-truth/proc/vmallocinfo.txt", dir);
+	snprintf(path, sizeof(path), "%s/proc/vmallocinfo.txt", dir);
 	check_vmalloc(session, name, path);
-	snprintf(path, sizeof(path), "%s/ground-truth/proc/slabinfo.txt", dir);
+	snprintf(path, sizeof(path), "%s/proc/slabinfo.txt", dir);
 	check_slabinfo(session, name, path);
-	snprintf(path, sizeof(path), "%s/ground-truth/kc_workload-info.txt", dir);
+	snprintf(path, sizeof(path), "%s/kc_workload-info.txt", dir);
 	check_pages(session, name, path);
-	snprintf(path, sizeof(path), "%s/ground-truth/hugepages.txt", dir);
+	snprintf(path, sizeof(path), "%s/hugepages.txt", dir);
 	check_hugepages(session, name, path);
-	snprintf(path, sizeof(path), "%s/ground-truth/proc/vmstat.txt", dir);
+	snprintf(path, sizeof(path), "%s/proc/vmstat.txt", dir);
 	check_vmstat(session, name, path);
 	check_sections(session, name);
 	check_identify_task(session, name);

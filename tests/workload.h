@@ -31,23 +31,8 @@ static const struct workload workloads[] = {
 
 static inline struct kc_session *open_workload(const struct workload *w)
 {
-	char dump[4096];
-	snprintf(dump, sizeof(dump), "%s/fixtures/%s/vmcore.kdump-zlib", kc_test_source_dir(),
-		 w->name);
-	if (access(dump, R_OK) != 0) {
-		CHECK_MSG(false, "%s is missing", dump);
-		return NULL;
-	}
-	const char *paths[] = {dump};
-	struct kc_session_options opts = {.dump_paths = paths, .nr_dump_paths = 1};
-	struct kc_session *session;
-	struct kc_error *err = kc_session_open(&opts, &session);
-	if (err) {
-		kc_test_fail(__FILE__, __LINE__, "%s: %s", dump, kc_error_message(err));
-		kc_error_destroy(err);
-		return NULL;
-	}
-	return session;
+	char dir[4096];
+	return kc_test_open_debian_alone(w->name, dir, sizeof(dir));
 }
 
 /* FILE of W's ground truth, malloc'd (NULL and a failure when missing). */
