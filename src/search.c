@@ -45,38 +45,64 @@ static struct kc_error *report(struct searcher *s, struct kc_search_hit *hit)
 	return s->visit(s->ctx, hit);
 }
 
+/* Report the hit for value index I at offset OFF of the unit at ADDR. */
+static struct kc_error *value_hit(struct searcher *s, uint64_t addr, uint64_t paddr,
+				  size_t off, size_t i, uint64_t v)
+{
+	struct kc_search_hit hit = {.addr = addr + off, .paddr = paddr + off, .index = i,
+				    .value = v};
+	return report(s, &hit);
+}
+
+/*
+ * The values of WIDTH at [LO, HI) of DATA that equal a wanted value under the
+ * mask. The common case, one value, compares each word with one constant in
+ * a loop the compiler unrolls; a match (rare) goes back to the general test.
+ */
+#define SCAN_VALUES_WIDTH(name, type)                                                     \
+	static struct kc_error *name(struct searcher *s, uint64_t addr, uint64_t paddr,      \
+				     const uint8_t *data, size_t lo, size_t hi)               \
+	{                                                                                    \
+		const struct kc_search_request *req = s->req;                                \
+		type mask = (type)req->mask;                                                 \
+		type first = (type)(req->values[0] | req->mask);                             \
+		for (size_t off = lo; off + sizeof(type) <= hi; off += sizeof(type)) {       \
+			type v;                                                              \
+			memcpy(&v, data + off, sizeof(type));                                \
+			if (req->nr_values == 1 && (type)(v | mask) != first)                \
+				continue;                                                    \
+			for (size_t i = 0; i < req->nr_values; i++) {                        \
+				if ((type)(v | mask) != (type)(req->values[i] | req->mask))  \
+					continue;                                            \
+				struct kc_error *err = value_hit(s, addr, paddr, off, i, v); \
+				if (err)                                                     \
+					return err;                                          \
+			}                                                                    \
+		}                                                                            \
+		return NULL;                                                                 \
+	}
+SCAN_VALUES_WIDTH(scan_values64, uint64_t)
+SCAN_VALUES_WIDTH(scan_values32, uint32_t)
+SCAN_VALUES_WIDTH(scan_values16, uint16_t)
+#undef SCAN_VALUES_WIDTH
+
 static struct kc_error *scan_values(struct searcher *s, uint64_t addr, uint64_t paddr,
 				    const uint8_t *data, size_t len)
 {
-	const struct kc_search_request *req = s->req;
-	unsigned width = req->width;
-	for (size_t off = 0; off + width <= len; off += width) {
-		uint64_t where = addr + off;
-		if (where < s->first || where > s->last)
-			continue;
-		uint64_t v;
-		if (width == 8) {
-			memcpy(&v, data + off, 8);
-		} else if (width == 4) {
-			uint32_t w;
-			memcpy(&w, data + off, 4);
-			v = w;
-		} else {
-			uint16_t h;
-			memcpy(&h, data + off, 2);
-			v = h;
-		}
-		for (size_t i = 0; i < req->nr_values; i++) {
-			if ((v | req->mask) != (req->values[i] | req->mask))
-				continue;
-			struct kc_search_hit hit = {.addr = where, .paddr = paddr + off, .index = i,
-						    .value = v};
-			struct kc_error *err = report(s, &hit);
-			if (err)
-				return err;
-		}
-	}
-	return NULL;
+	/* The values of the unit that start inside [first, last]. */
+	unsigned width = s->req->width;
+	if (addr > s->last || addr + len - 1 < s->first)
+		return NULL;
+	size_t lo = 0, hi = len;
+	if (addr < s->first)
+		lo = (size_t)((s->first - addr + width - 1) / width * width);
+	if (addr + len - 1 > s->last && s->last - addr + width < len)
+		hi = (size_t)(s->last - addr + width); /* a value starting at last counts */
+	if (width == 8)
+		return scan_values64(s, addr, paddr, data, lo, hi);
+	if (width == 4)
+		return scan_values32(s, addr, paddr, data, lo, hi);
+	return scan_values16(s, addr, paddr, data, lo, hi);
 }
 
 /* A string match at P of the TOTAL bytes of s->buf (carry + the unit at ADDR). */

@@ -353,15 +353,19 @@ KC_TEST(search_command_layouts)
 	if (!session)
 		return;
 	uint64_t vbuf = fact_hex(fixture, "testmod.vbuf.va");
-	char c1[128], c2[128], c3[128], c4[128], c5[128];
+	char c1[128], c2[128], c3[128], c4[128], c5[128], c6[128];
 	snprintf(c1, sizeof(c1), "search -s %" PRIx64 " -l 64 4b43564d00000005", vbuf);
 	snprintf(c2, sizeof(c2), "search -x 2 -s %" PRIx64 " -l 64 4b43564d00000005", vbuf);
 	snprintf(c3, sizeof(c3), "search -h -s %" PRIx64 " -l 32 564d", vbuf);
 	snprintf(c4, sizeof(c4), "search --json -s %" PRIx64 " -e %" PRIx64 " -m ff 4b43564d00000000",
 		 vbuf, vbuf + 32);
 	snprintf(c5, sizeof(c5), "search -s %" PRIx64 " -l 64 (0x4b43564d00000000+3)", vbuf);
-	const char *commands[] = {c1, c2, c3, c4, c5, "search -c -x 2 abc", "search -w 123456789"};
-	char *out = kc_test_run_commands(session, commands, 7);
+	/* Unaligned bounds: the values starting in [vbuf+1, vbuf+24], at +8, +16, +24. */
+	snprintf(c6, sizeof(c6), "search --json -s %" PRIx64 " -e %" PRIx64 " -m ff 4b43564d00000000",
+		 vbuf + 1, vbuf + 25);
+	const char *commands[] = {c1, c2, c3, c4, c5, "search -c -x 2 abc", "search -w 123456789",
+				  c6};
+	char *out = kc_test_run_commands(session, commands, 8);
 	REQUIRE(out);
 	char line[256];
 	snprintf(line, sizeof(line), "%" PRIx64 ": 4b43564d00000005 \n", vbuf + 40);
@@ -375,6 +379,7 @@ KC_TEST(search_command_layouts)
 	snprintf(line, sizeof(line), "%" PRIx64 ": 564d \n%" PRIx64 ": 564d \n", vbuf + 4, vbuf + 12);
 	CHECK(strstr(out, line) != NULL);
 	CHECK(strstr(out, "\"hit_count\": 4") != NULL);
+	CHECK_MSG(strstr(out, "\"hit_count\": 3") != NULL, "unaligned bounds: %s", out);
 	snprintf(line, sizeof(line), "%" PRIx64 ": 4b43564d00000003 (0x4b43564d00000000+3)\n",
 		 vbuf + 24);
 	CHECK_MSG(strstr(out, line) != NULL, "no \"%s\" in %s", line, out);
