@@ -125,22 +125,6 @@ static void console_lines(FILE *out, const struct kc_printk_record *rec)
 	}
 }
 
-/* "ESR = 0x0000000096000045" (mm/fault.c mem_abort_decode, v4.19+). */
-static void find_esr(struct triage *t, const char *text, size_t len)
-{
-	const char *esr = memmem(text, len, "ESR = 0x", 8);
-	if (esr) {
-		/* The record's text is not NUL-terminated: parse a bounded copy. */
-		char digits[24];
-		size_t n = (size_t)(text + len - (esr + 6));
-		n = n < sizeof(digits) - 1 ? n : sizeof(digits) - 1;
-		memcpy(digits, esr + 6, n);
-		digits[n] = '\0';
-		t->has_esr = true;
-		t->esr = strtoull(digits, NULL, 16);
-	}
-}
-
 static struct kc_error *scan_record(void *arg, const struct kc_printk_record *rec)
 {
 	struct log_scan *scan = arg;
@@ -148,7 +132,6 @@ static struct kc_error *scan_record(void *arg, const struct kc_printk_record *re
 		return NULL;
 	if (scan->lines)
 		console_lines(scan->lines, rec);
-	find_esr(scan->t, rec->text, rec->text_len);
 	for (size_t i = 0; i < sizeof(reason_markers) / sizeof(reason_markers[0]); i++) {
 		size_t nlen = strlen(reason_markers[i].needle);
 		if (!memmem(rec->text, rec->text_len, reason_markers[i].needle, nlen))
@@ -190,6 +173,12 @@ static void collect_reason_and_log(struct kc_session *session, struct triage *t)
 			add_error(t, "reports", err);
 		} else {
 			t->has_reports = true;
+			/* The ESR of the first report that prints one (an abort's, the
+			 * stack overflow's, an SError's code: src/report/parse.c). */
+			for (size_t i = 0; i < t->reports.count && !t->has_esr; i++) {
+				t->has_esr = t->reports.reports[i].has_esr;
+				t->esr = t->reports.reports[i].esr;
+			}
 			err = kc_report_session_lines(session, &t->reports);
 			if (err)
 				add_error(t, "culprit", err);

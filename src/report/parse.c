@@ -768,10 +768,19 @@ static struct kc_error *collect_fields(struct kc_report *r)
 			}
 		}
 	}
-	const char *e = strstr(t, "ESR = 0x");
-	if (e) {
+	/*
+	 * The ESR as an abort's "Mem abort info" prints it, as the stack overflow
+	 * handler does ("ESR: 0x... -- DABT"), or as arm64_serror_panic's header
+	 * ("SError Interrupt on CPU1, code 0x... -- SError").
+	 */
+	static const char *const esr_keys[] = {"ESR = 0x", "ESR: 0x", ", code 0x"};
+	for (size_t i = 0; i < 3 && !r->has_esr; i++) {
+		const char *in = i == 2 ? (strstr(t, "SError Interrupt on CPU") ? t : NULL) : t;
+		const char *e = in ? strstr(in, esr_keys[i]) : NULL;
+		if (!e)
+			continue;
 		size_t hl;
-		r->esr = hex_at(e + 6, &hl);
+		r->esr = hex_at(e + strlen(esr_keys[i]) - 2, &hl);
 		r->has_esr = hl > 2;
 		if (r->has_esr)
 			kc_report_decode_esr(r->esr, &r->esr_info);
