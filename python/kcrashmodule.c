@@ -2225,7 +2225,7 @@ static PyMethodDef program_methods[] = {
 	{"ps", (PyCFunction)program_ps, METH_NOARGS, "ps() -> list: `ps --json`, parsed"},
 	{"mod", (PyCFunction)program_mod, METH_NOARGS, "mod() -> list: `mod --json`, parsed"},
 	{"triage", (PyCFunction)program_triage, METH_NOARGS,
-	 "triage() -> dict: `triage --json` (schema kcrash-triage/2), parsed"},
+	 "triage() -> dict: `triage --json` (schema kcrash-triage/3), parsed"},
 	{"close", (PyCFunction)program_close, METH_NOARGS, "close(): close the dump"},
 	{"__enter__", (PyCFunction)program_enter, METH_NOARGS, NULL},
 	{"__exit__", (PyCFunction)program_exit, METH_VARARGS, NULL},

@@ -602,7 +602,7 @@ KC_TEST(report_console_command)
 	free(err);
 	rc = kc_test_run_kcrashf(&out, &err, "--console '%s' --json", path);
 	CHECK_EQ_U64(rc, 0);
-	CHECK_MSG(out && strstr(out, "\"schema\": \"kcrash-triage/2\"") &&
+	CHECK_MSG(out && strstr(out, "\"schema\": \"kcrash-triage/3\"") &&
 		  strstr(out, "\"title\": \"" NULL_TITLE "\"") && strstr(out, "\"errors\": [\""),
 		  "%s", out ? out : "");
 	free(out);
@@ -630,6 +630,9 @@ static const char *expected_kind(const char *fixture_kind)
 		{"HUNG_TASK", "hung-task"}, {"LIST_ADD", "list-corruption"},
 		{"LIST_DEL", "list-corruption"}, {"REFCOUNT", "refcount"},
 		{"SCHED_ATOMIC", "scheduling-while-atomic"}, {"PANIC", "panic"},
+		{"KASAN_UAF", "kasan"}, {"KASAN_OOB", "kasan"}, {"KFENCE_UAF", "kfence"},
+		{"KFENCE_UAF_MOD", "kfence"}, {"UBSAN_BOUNDS", "ubsan"}, {"ALIGN", "alignment-fault"},
+		{"HARDLOCKUP", "hard-lockup"}, {"SERROR", "serror"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(map[i].fixture, fixture_kind) == 0)
@@ -642,7 +645,8 @@ static bool title_names_culprit(const char *kind)
 {
 	static const char *const direct[] = {"null-deref", "paging-request", "bug", "warning",
 					     "undefined-instruction", "sp-pc-alignment",
-					     "hung-task", "stack-corruption"};
+					     "hung-task", "stack-corruption", "kasan", "kfence",
+					     "ubsan", "alignment-fault", "serror"};
 	for (size_t i = 0; i < sizeof(direct) / sizeof(direct[0]); i++)
 		if (strcmp(kind, direct[i]) == 0)
 			return true;
@@ -694,7 +698,7 @@ KC_TEST(report_real_arm64_crashes)
 		return;
 	}
 	struct dirent *ent;
-	size_t checked = 0, dumps_checked = 0;
+	size_t checked = 0, dumps_checked = 0, titles_checked = 0;
 	char null_signatures[2][17] = {"", ""};
 	/* The same NULL read in two boots (null-read, null-read-2: two KASLR offsets). */
 	char null_read_signatures[2][17] = {"", ""};
@@ -745,6 +749,32 @@ KC_TEST(report_real_arm64_crashes)
 		sscanf(from_console, "%63[^|]|%255[^|]|%31[^|]|%127[^|]|%7[^|]|%7s", ck, ct, cs, cc, cin, csk);
 		if (want)
 			CHECK_MSG(strcmp(dk, want) == 0, "%s: dump kind %s, expected %s", ent->d_name, dk, want);
+		/* The title worked out by hand from syzkaller's rules (README.md there). */
+		char title_path[8192];
+		snprintf(title_path, sizeof(title_path), "%s/%s/title.txt", dir, ent->d_name);
+		char *expected_title = kc_test_read_file(title_path, NULL);
+		CHECK_MSG(expected_title, "%s: no title.txt", ent->d_name);
+		if (expected_title) {
+			expected_title[strcspn(expected_title, "\n")] = '\0';
+			CHECK_MSG(strcmp(dt, expected_title) == 0, "%s: title \"%s\", expected \"%s\"",
+				  ent->d_name, dt, expected_title);
+			titles_checked++;
+			/* A report the capture kernel cut off (printed from NMI context) is in
+			 * the console of a boot without one, where there is such a log. */
+			char other[8192];
+			snprintf(other, sizeof(other), "%s/%s/console-nokdump.log", dir, ent->d_name);
+			if (access(other, R_OK) == 0) {
+				snprintf(args, sizeof(args), "--console '%s' --json", other);
+				char *from_other = summary(args, function[0] ? function : NULL);
+				char ok[64], ot[256];
+				CHECK_MSG(from_other && sscanf(from_other, "%63[^|]|%255[^|]", ok, ot) == 2 &&
+					  strcmp(ot, expected_title) == 0 && (!want || strcmp(ok, want) == 0),
+					  "%s: console-nokdump.log gives %s", ent->d_name,
+					  from_other ? from_other : "nothing");
+				free(from_other);
+			}
+		}
+		free(expected_title);
 		/* The console capture may stop before the report (the overflow's). */
 		bool console_has_it = strcmp(ck, "None") != 0;
 		if (console_has_it) {
@@ -795,5 +825,6 @@ KC_TEST(report_real_arm64_crashes)
 	CHECK_MSG(null_read_signatures[0][0] &&
 		  strcmp(null_read_signatures[0], null_read_signatures[1]) == 0,
 		  "null-read %s, null-read-2 %s", null_read_signatures[0], null_read_signatures[1]);
+	CHECK(titles_checked == checked);
 	fprintf(stderr, "    %zu real crashes checked (%zu with their dump)\n", checked, dumps_checked);
 }

@@ -56,7 +56,7 @@ static void check_triage(const char *fixture, const char *dump_file)
 	/* The test module is out of tree: 'O' (TAINT_OOT_MODULE), as the log says. */
 	char expected[512];
 	snprintf(expected, sizeof(expected),
-		 "kcrash-triage/2 sysrq %s %s %s O ['kcrash_testmod'] %s 0 True\n", pid, comm, cpu, panic);
+		 "kcrash-triage/3 sysrq %s %s %s O ['kcrash_testmod'] %s 0 True\n", pid, comm, cpu, panic);
 	CHECK_MSG(strcmp(got, expected) == 0, "%s/%s: got %s expected %s", fixture, dump_file, got, expected);
 	free(got);
 
@@ -74,10 +74,60 @@ static void check_triage(const char *fixture, const char *dump_file)
 		  "%s: triage frames %s, bt frames %s", fixture, triage_frames, bt_frames);
 	free(triage_frames);
 	free(bt_frames);
+
+	/* cpus: every CPU's active task and its trace, as bt -a gives them. */
+	snprintf(args, sizeof(args), "--triage --json '%s' '%s'", vmlinux, dump);
+	char *triage_cpus = summarize(args,
+		"import json,sys; d=json.load(open(sys.argv[1])); "
+		"print([(c[\"cpu\"], c[\"pid\"], [f[\"function\"] for f in c[\"backtrace\"][\"frames\"]]) "
+		"for c in d[\"cpus\"]])");
+	snprintf(args, sizeof(args), "-s -c \"bt -a --json\" '%s' '%s'", vmlinux, dump);
+	char *bt_all = summarize(args,
+		"import json,sys; d=json.load(open(sys.argv[1])); "
+		"print([(t[\"cpu\"], t[\"pid\"], [f[\"function\"] for f in t[\"frames\"]]) for t in d])");
+	CHECK_MSG(triage_cpus && bt_all && strcmp(triage_cpus, bt_all) == 0 && strstr(bt_all, "), ("),
+		  "%s: triage cpus %s, bt -a %s", fixture, triage_cpus, bt_all);
+	free(triage_cpus);
+	free(bt_all);
 	free(pid);
 	free(comm);
 	free(cpu);
 	free(panic);
+}
+
+/*
+ * A hung task's panic comes from khungtaskd; the report names the blocked
+ * task, whose own trace (from the dump) is the triage's subject.
+ */
+KC_TEST(triage_hung_task_subject)
+{
+	char dump[4096], facts_path[4096];
+	snprintf(dump, sizeof(dump), "%s/fixtures/crashes/hung-task/vmcore.kdump-zlib",
+		 kc_test_source_dir());
+	snprintf(facts_path, sizeof(facts_path), "%s/fixtures/crashes/hung-task/facts.txt",
+		 kc_test_source_dir());
+	char *facts = kc_test_read_file(facts_path, NULL);
+	REQUIRE(facts);
+	const char *trigger = strstr(facts, "trigger_line: KC_TRIGGER kind=HUNG_TASK pid=");
+	REQUIRE(trigger);
+	int blocked_pid = atoi(trigger + strlen("trigger_line: KC_TRIGGER kind=HUNG_TASK pid="));
+	const char *oops = strstr(facts, "oops_task_line: CPU: ");
+	REQUIRE(oops && strstr(oops, " PID: "));
+	int panic_pid = atoi(strstr(oops, " PID: ") + 6);
+	free(facts);
+	char args[8192];
+	snprintf(args, sizeof(args), "--triage --json --no-debuginfod '%s'", dump);
+	char *got = summarize(args,
+		"import json,sys; d=json.load(open(sys.argv[1])); s=d[\"subject\"]; "
+		"print(d[\"task\"][\"pid\"], s[\"pid\"], s[\"comm\"], s[\"state\"], "
+		"\"kc_hung_task\" in [f[\"function\"] for f in s[\"backtrace\"][\"frames\"]], "
+		"sorted(c[\"cpu\"] for c in d[\"cpus\"]))");
+	char expected[256];
+	snprintf(expected, sizeof(expected), "%d %d kc_trigger UN True [0, 1]\n", panic_pid,
+		 blocked_pid);
+	CHECK_MSG(got && strcmp(got, expected) == 0, "got %s expected %s", got ? got : "(null)",
+		  expected);
+	free(got);
 }
 
 KC_TEST(triage_4k48) { check_triage("arm64-6.1-4k48", "vmcore.kdump-zlib"); }

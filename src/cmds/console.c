@@ -11,7 +11,7 @@
 #include "json.h"
 #include "reportfmt.h"
 
-#define CONSOLE_SCHEMA "kcrash-triage/2"
+#define CONSOLE_SCHEMA "kcrash-triage/3"
 #define CONSOLE_LOG_LINES 20
 
 struct reasons {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <ctype.h>
 #include <kcrash/backtrace.h>
 #include "btfmt.h"
 #include "json.h"
@@ -25,7 +26,7 @@
 #include <kcrash/sysinfo.h>
 #include <kcrash/tasks.h>
 
-#define TRIAGE_SCHEMA "kcrash-triage/2"
+#define TRIAGE_SCHEMA "kcrash-triage/3"
 #define TRIAGE_LOG_LINES 20
 #define TRIAGE_MAX_ERRORS 16
 
@@ -41,6 +42,21 @@ struct triage {
 	int cpu;
 	struct kc_backtrace bt;
 	bool has_bt;
+	/*
+	 * The task the first report is about when it is not the one that
+	 * panicked: a hung task's blocked task, a lockup's spinning task.
+	 */
+	const struct kc_task *subject;
+	const char *subject_why;
+	struct kc_backtrace subject_bt;
+	bool has_subject_bt;
+	/* Every CPU's active task and its backtrace, as bt -a gives them. */
+	struct triage_cpu {
+		const struct kc_task *task;
+		struct kc_backtrace bt;
+		bool has_bt;
+	} *cpus;
+	size_t nr_cpus;
 	/* Taint. */
 	bool has_taint;
 	uint64_t tainted_mask;
@@ -275,6 +291,92 @@ static void collect_taint(struct kc_session *session, struct triage *t)
 	}
 }
 
+/* The number after the last ':' of [START, END): "comm:123" -> 123; -1 if none. */
+static int64_t pid_after_colon(const char *start, const char *end)
+{
+	const char *colon = NULL;
+	for (const char *p = start; p < end; p++)
+		if (*p == ':')
+			colon = p;
+	if (!colon || !isdigit((unsigned char)colon[1]))
+		return -1;
+	return strtoll(colon + 1, NULL, 10);
+}
+
+/* CPU's active task (runqueues[cpu].curr), or NULL. */
+static const struct kc_task *active_on(const struct kc_task_list *tasks, int cpu)
+{
+	for (size_t i = 0; i < tasks->nr_tasks; i++)
+		if (tasks->tasks[i].is_active && tasks->tasks[i].cpu == cpu)
+			return &tasks->tasks[i];
+	return NULL;
+}
+
+/*
+ * Which task the first report is about, from its header: "INFO: task
+ * comm:PID blocked for more than N seconds." (hung task), "... stuck for
+ * Ns! [comm:PID]" (soft lockup), "Watchdog detected hard LOCKUP on cpu N"
+ * (that CPU's active task), else the task its "CPU: N PID: P" line names.
+ */
+static void collect_subject(struct kc_session *session, struct triage *t,
+			    const struct kc_task_list *tasks)
+{
+	if (!t->has_reports || !t->reports.count)
+		return;
+	const struct kc_report *r = &t->reports.reports[0];
+	const char *h = r->header ? r->header : "";
+	const struct kc_task *subject = NULL;
+	const char *why = NULL, *p;
+	if (strcmp(r->kind, "hung-task") == 0 && (p = strstr(h, " blocked for more than"))) {
+		int64_t pid = pid_after_colon(h, p);
+		subject = pid > 0 ? kc_task_by_pid(tasks, pid) : NULL;
+		why = "the blocked task the report names";
+	} else if (strcmp(r->kind, "soft-lockup") == 0 && (p = strrchr(h, '['))) {
+		const char *close = strchr(p, ']');
+		int64_t pid = close ? pid_after_colon(p, close) : -1;
+		subject = pid > 0 ? kc_task_by_pid(tasks, pid) : NULL;
+		why = "the task spinning on the locked-up CPU";
+	} else if (strcmp(r->kind, "hard-lockup") == 0 && (p = strstr(h, "on cpu "))) {
+		subject = active_on(tasks, atoi(p + 7));
+		why = "the active task of the locked-up CPU";
+	} else if (r->pid > 0) {
+		subject = kc_task_by_pid(tasks, r->pid);
+		why = "the task the report names";
+	}
+	if (!subject || subject == t->task)
+		return;
+	t->subject = subject;
+	t->subject_why = why;
+	struct kc_error *err = kc_backtrace_task(session, subject, &t->subject_bt);
+	if (err)
+		add_error(t, "subject.backtrace", err);
+	else
+		t->has_subject_bt = true;
+}
+
+/* Every CPU's active task, by CPU, with its backtrace. */
+static void collect_cpus(struct kc_session *session, struct triage *t,
+			 const struct kc_task_list *tasks)
+{
+	t->cpus = calloc(tasks->nr_cpus ? tasks->nr_cpus : 1, sizeof(*t->cpus));
+	if (!t->cpus) {
+		add_error(t, "cpus", &kc_error_nomem);
+		return;
+	}
+	for (unsigned cpu = 0; cpu < tasks->nr_cpus; cpu++) {
+		const struct kc_task *task = active_on(tasks, (int)cpu);
+		if (!task)
+			continue;
+		struct triage_cpu *c = &t->cpus[t->nr_cpus++];
+		c->task = task;
+		struct kc_error *err = kc_backtrace_task(session, task, &c->bt);
+		if (err)
+			add_error(t, "cpus.backtrace", err);
+		else
+			c->has_bt = true;
+	}
+}
+
 static void collect(struct kc_session *session, struct triage *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -287,9 +389,10 @@ static void collect(struct kc_session *session, struct triage *t)
 		return;
 	}
 	collect_reason_and_log(session, t);
-	const struct kc_task_list *tasks;
+	const struct kc_task_list *tasks = NULL;
 	struct kc_error *err = kc_tasks(session, &tasks);
 	if (err) {
+		tasks = NULL;
 		add_error(t, "tasks", err);
 	} else if (tasks->panic_task) {
 		t->task = kc_task_by_addr(tasks, tasks->panic_task);
@@ -302,6 +405,10 @@ static void collect(struct kc_session *session, struct triage *t)
 		else
 			t->has_bt = true;
 	}
+	if (tasks) {
+		collect_subject(session, t, tasks);
+		collect_cpus(session, t, tasks);
+	}
 	collect_taint(session, t);
 }
 
@@ -309,6 +416,12 @@ static void release(struct triage *t)
 {
 	if (t->has_bt)
 		kc_backtrace_free(&t->bt);
+	if (t->has_subject_bt)
+		kc_backtrace_free(&t->subject_bt);
+	for (size_t i = 0; i < t->nr_cpus; i++)
+		if (t->cpus[i].has_bt)
+			kc_backtrace_free(&t->cpus[i].bt);
+	free(t->cpus);
 	if (t->has_reports)
 		kc_report_list_free(&t->reports);
 	kc_sysinfo_fini(&t->sys);
@@ -402,6 +515,22 @@ static void print_text(struct kc_session *session, struct triage *t, FILE *out)
 		fputs("\nBACKTRACE:\n", out);
 		kc_bt_print(session, &t->bt, 0, out);
 	}
+	if (t->has_subject_bt) {
+		fprintf(out, "\nSUBJECT (%s):\n", t->subject_why);
+		kc_bt_print_header(t->subject, out);
+		kc_bt_print(session, &t->subject_bt, 0, out);
+	}
+	if (t->nr_cpus) {
+		fputs("\nACTIVE TASKS (bt -a):\n", out);
+		for (size_t i = 0; i < t->nr_cpus; i++) {
+			if (!t->cpus[i].has_bt)
+				continue;
+			kc_bt_print_header(t->cpus[i].task, out);
+			kc_bt_print(session, &t->cpus[i].bt, 0, out);
+			if (i + 1 < t->nr_cpus)
+				fputc('\n', out);
+		}
+	}
 	size_t tail_len;
 	const char *tail = log_tail(t, TRIAGE_LOG_LINES, &tail_len);
 	if (tail) {
@@ -477,6 +606,38 @@ static void print_json(struct kc_session *session, struct triage *t, FILE *out)
 		kc_bt_print_json(session, &t->bt, out);
 	else
 		fputs("null", out);
+	fputs(", \"subject\": ", out);
+	if (t->subject) {
+		fputs("{\"why\": ", out);
+		kc_json_string(out, t->subject_why);
+		fprintf(out, ", \"pid\": %d, \"comm\": ", t->subject->pid);
+		kc_json_string(out, t->subject->comm);
+		fprintf(out, ", \"cpu\": %d, \"address\": \"0x%llx\", \"state\": \"%s\", \"backtrace\": ",
+			t->subject->cpu, (unsigned long long)t->subject->task,
+			t->subject->state_code);
+		if (t->has_subject_bt)
+			kc_bt_print_json(session, &t->subject_bt, out);
+		else
+			fputs("null", out);
+		fputc('}', out);
+	} else {
+		fputs("null", out);
+	}
+	fputs(", \"cpus\": [", out);
+	for (size_t i = 0; i < t->nr_cpus; i++) {
+		const struct kc_task *task = t->cpus[i].task;
+		fprintf(out, "%s{\"cpu\": %d, \"pid\": %d, \"comm\": ", i ? ", " : "", task->cpu,
+			task->pid);
+		kc_json_string(out, task->comm);
+		fprintf(out, ", \"address\": \"0x%llx\", \"backtrace\": ",
+			(unsigned long long)task->task);
+		if (t->cpus[i].has_bt)
+			kc_bt_print_json(session, &t->cpus[i].bt, out);
+		else
+			fputs("null", out);
+		fputc('}', out);
+	}
+	fputc(']', out);
 	fputs(", \"tainted\": ", out);
 	if (t->has_taint) {
 		fprintf(out, "{\"mask\": \"0x%llx\", ", (unsigned long long)t->tainted_mask);
@@ -571,7 +732,7 @@ const struct kc_command kc_cmd_triage = {
 		"up to the panic (the last 20 when there is none), and the reports in\n"
 		"the log: the first one's TITLE (syzkaller's form), KIND, CULPRIT (with\n"
 		"file:line from the DWARF) and SIGNATURE (stable across KASLR and\n"
-		"reboots). --json prints one JSON object with the schema \"kcrash-triage/2\"\n"
+		"reboots). --json prints one JSON object with the schema \"kcrash-triage/3\"\n"
 		"described in kcrash(1); it is valid JSON even when parts fail, and\n"
 		"\"errors\" says which and why. kcrash --triage [--json] VMLINUX DUMP\n"
 		"runs it and exits.\n",
