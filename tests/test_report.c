@@ -633,6 +633,7 @@ static const char *expected_kind(const char *fixture_kind)
 		{"KASAN_UAF", "kasan"}, {"KASAN_OOB", "kasan"}, {"KFENCE_UAF", "kfence"},
 		{"KFENCE_UAF_MOD", "kfence"}, {"UBSAN_BOUNDS", "ubsan"}, {"ALIGN", "alignment-fault"},
 		{"HARDLOCKUP", "hard-lockup"}, {"SERROR", "serror"},
+		{"GPF", "general-protection-fault"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(map[i].fixture, fixture_kind) == 0)
@@ -827,4 +828,62 @@ KC_TEST(report_real_arm64_crashes)
 		  "null-read %s, null-read-2 %s", null_read_signatures[0], null_read_signatures[1]);
 	CHECK(titles_checked == checked);
 	fprintf(stderr, "    %zu real crashes checked (%zu with their dump)\n", checked, dumps_checked);
+}
+
+/*
+ * Real x86_64 crashes of Debian 6.1's amd64 kernel (tests/fixtures/crashes-x86/,
+ * console logs only: bots read every architecture's logs): the title worked
+ * out by hand (title.txt), the kind, the trigger function in the guilty trace.
+ */
+KC_TEST(report_real_x86_consoles)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/fixtures/crashes-x86", kc_test_source_dir());
+	DIR *d = opendir(dir);
+	REQUIRE_MSG(d, "%s: no x86 console logs", dir);
+	struct dirent *ent;
+	size_t checked = 0;
+	while ((ent = readdir(d))) {
+		char facts[8192], console[8192], title_path[8192];
+		snprintf(facts, sizeof(facts), "%s/%s/facts.txt", dir, ent->d_name);
+		snprintf(console, sizeof(console), "%s/%s/console.log", dir, ent->d_name);
+		snprintf(title_path, sizeof(title_path), "%s/%s/title.txt", dir, ent->d_name);
+		if (ent->d_name[0] == '.' || access(facts, R_OK) || access(console, R_OK))
+			continue;
+		char *text = kc_test_read_file(facts, NULL);
+		char *title = kc_test_read_file(title_path, NULL);
+		REQUIRE(text);
+		CHECK_MSG(title, "%s: no title.txt", ent->d_name);
+		char kind[64] = "", function[128] = "";
+		const char *k = strstr(text, "kind: ");
+		if (k)
+			sscanf(k + 6, "%63s", kind);
+		const char *c = strstr(text, "culprit_function: ");
+		if (c)
+			sscanf(c + 18, "%127s", function);
+		free(text);
+		char args[16384];
+		snprintf(args, sizeof(args), "--console '%s' --json", console);
+		char *got = summary(args, function[0] ? function : NULL);
+		char gk[64] = "", gt[256] = "", gs[32], gc[128], gin[8] = "", gsk[8];
+		CHECK_MSG(got && sscanf(got, "%63[^|]|%255[^|]|%31[^|]|%127[^|]|%7[^|]|%7s", gk, gt, gs,
+					gc, gin, gsk) == 6,
+			  "%s: kcrash --console gave %s", ent->d_name, got ? got : "nothing");
+		if (title) {
+			title[strcspn(title, "\n")] = '\0';
+			CHECK_MSG(strcmp(gt, title) == 0, "%s: title \"%s\", expected \"%s\"", ent->d_name,
+				  gt, title);
+		}
+		const char *want = expected_kind(kind);
+		CHECK_MSG(want && strcmp(gk, want) == 0, "%s: kind %s, expected %s", ent->d_name, gk,
+			  want ? want : "(none)");
+		if (function[0])
+			CHECK_MSG(strcmp(gin, "True") == 0, "%s: %s not in the trace", ent->d_name,
+				  function);
+		checked++;
+		free(title);
+		free(got);
+	}
+	closedir(d);
+	CHECK_MSG(checked >= 8, "%zu x86 console logs checked", checked);
 }
