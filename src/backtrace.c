@@ -377,13 +377,19 @@ static bool find_kdump_frame(struct kc_session *session,
 	size_t top = (size_t)((from - stack->low) / 8);
 	for (size_t i = top; i-- > 1 && !found;) {
 		uint64_t value = kc_arm64_strip_pac(words[i], pac_mask);
+		/*
+		 * A return address lies past a call inside the function: never
+		 * at its first instruction (a word equal to it is a function
+		 * pointer, as a 6.12 KASAN kernel leaves crash_save_cpu's on
+		 * the idle task's stack).
+		 */
 		for (int k = 0; k < 2; k++) {
-			if (value >= r->start[k] && value < r->end[k]) {
+			if (value > r->start[k] && value < r->end[k]) {
 				*at = stack->low + 8 * i;
 				found = true;
 			}
 		}
-		if (!crash_kexec_at && value >= r->start[2] && value < r->end[2])
+		if (!crash_kexec_at && value > r->start[2] && value < r->end[2])
 			crash_kexec_at = stack->low + 8 * i;
 	}
 	free(words);

@@ -632,7 +632,7 @@ static const char *expected_kind(const char *fixture_kind)
 		{"SCHED_ATOMIC", "scheduling-while-atomic"}, {"PANIC", "panic"},
 		{"KASAN_UAF", "kasan"}, {"KASAN_OOB", "kasan"}, {"KFENCE_UAF", "kfence"},
 		{"KFENCE_UAF_MOD", "kfence"}, {"UBSAN_BOUNDS", "ubsan"}, {"ALIGN", "alignment-fault"},
-		{"HARDLOCKUP", "hard-lockup"}, {"SERROR", "serror"},
+		{"HARDLOCKUP", "hard-lockup"}, {"HARDLOCKUP_NMI", "hard-lockup"}, {"SERROR", "serror"},
 		{"GPF", "general-protection-fault"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)

@@ -6,7 +6,9 @@
  * the taint; a dump of a running system (QEMU's) has no crash; a session
  * without vmlinux still gives valid JSON with the reasons in "errors".
  */
+#include <dirent.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -218,4 +220,50 @@ KC_TEST(triage_esr_is_the_logged_one)
 	free(console);
 	free(out);
 	free(err);
+}
+
+/*
+ * In every real crash dump whose other CPU was stopped by the crash IPI,
+ * that CPU's trace starts where it saved its registers (crash_save_cpu,
+ * called from ipi_handler on the IRQ stack) and goes on into what it was
+ * interrupted in, as crash's does; the panicking CPU's goes through
+ * __crash_kexec. (A 6.12 KASAN kernel leaves crash_save_cpu's address,
+ * not a return address, on the idle task's stack: it must not be taken
+ * for the kdump frame.)
+ */
+KC_TEST(triage_real_crashes_other_cpu)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/fixtures/crashes", kc_test_source_dir());
+	DIR *d = opendir(dir);
+	REQUIRE(d);
+	struct dirent *ent;
+	size_t checked = 0;
+	while ((ent = readdir(d))) {
+		char dump[8192], console[8192];
+		snprintf(dump, sizeof(dump), "%s/%s/vmcore.kdump-zlib", dir, ent->d_name);
+		snprintf(console, sizeof(console), "%s/%s/console.log", dir, ent->d_name);
+		if (ent->d_name[0] == '.' || access(dump, R_OK))
+			continue;
+		/* Where the other CPU did not stop (the console says so), it saved nothing. */
+		char *log = kc_test_read_file(console, NULL);
+		bool stopped = log && !strstr(log, "SMP: failed to stop secondary CPUs");
+		free(log);
+		if (!stopped)
+			continue;
+		char args[8400];
+		snprintf(args, sizeof(args), "-s --no-debuginfod -c \"bt -a --json\" '%s'", dump);
+		char *got = summarize(args,
+			"import json,sys; d=json.load(open(sys.argv[1])); "
+			"fs=[[f[\"function\"] for f in t[\"frames\"]] for t in d]; "
+			"p=[f for f in fs if \"__crash_kexec\" in f]; "
+			"o=[f for f in fs if f[:2]==[\"crash_save_cpu\",\"ipi_handler\"]]; "
+			"print(len(p), len(o), all(len(f)>8 for f in o))");
+		CHECK_MSG(got && strcmp(got, "1 1 True\n") == 0, "%s: panicking / other CPUs / other "
+			  "starts in crash_save_cpu <- ipi_handler: %s", ent->d_name, got ? got : "(null)");
+		free(got);
+		checked++;
+	}
+	closedir(d);
+	CHECK_MSG(checked >= 10, "%zu dumps checked", checked);
 }

@@ -30,6 +30,17 @@
 #   no QEMU-side dumps, no raw /proc/vmcore copy (only makedumpfile -c -d 31), no
 #   vmcore.elf.  With FIXTURE=dir, the stage "crashfixture" lays out
 #   tests/fixtures/crashes/KIND-DIR (vmcore.kdump-zlib, console.log, facts.txt, ...)
+#   KERNEL_TREE=dir: a kernel built from source instead of Debian's (the tree that
+#   bench/custom-kernel/build.sh built in place): stage "debs" takes its arch/arm64/boot/Image, vmlinux
+#   and modules.builtin (KREL = its kernel.release; nothing downloaded; MODULES defaults
+#   to none: all built in); with CRASH, stage "crashers" is skipped and the initramfs gets
+#   CRASHERS_DIR/kc_custom/kc_custom.ko and bench/custom-kernel/kc_trigger instead (see
+#   bench/custom-kernel/run-kind.sh).  APPEND_EXTRA: more first-kernel command line
+#   CRASH=SERROR: a virtual SError raised through EL2 vectors of its own by kc_serror.ko
+#   (crashers/kc_serror.c, a module of its own, built by stage "crashers" into
+#   CRASHERS_DIR/serror; kc_trigger writes SERROR to /proc/kc_serror): the guest boots at
+#   EL2 (MACHINE=virt,virtualization=on, cortex-a57: no VHE, the kernel at EL1 under the
+#   hyp stub) with kvm-arm.mode=none (first and capture kernel) so that KVM leaves the stub
 #
 # Host (bookworm) set-up, once, as in shared/fixtures/tools/README.md: arm64 added to dpkg,
 # trixie in the apt sources (for kexec-tools 2.0.29 / makedumpfile 1.7.6 in the guest),
@@ -47,6 +58,8 @@ CRASH=${CRASH:-}
 if [ -n "$CRASH" ]; then STAGES=${*:-debs crashers initramfs run collect}
 else STAGES=${*:-debs initramfs run collect}; fi
 KREL=${KREL:-6.1.0-53-arm64}
+KERNEL_TREE=${KERNEL_TREE:-}
+[ -n "$KERNEL_TREE" ] && KREL=$(cat "$KERNEL_TREE/include/config/kernel.release")
 KVER=${KVER:-6.1.187-1}
 CPU=${CPU:-cortex-a57}
 MEM=${MEM:-1G}
@@ -66,6 +79,7 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 # 6.1 on: a module the package lists in modules.builtin is skipped (MODULES= overrides)
 MODULES=${MODULES:-"virtio virtio_ring virtio_mmio virtio_blk crc16 mbcache jbd2 crc32c_generic ext4 qemu_fw_cfg"}
 WORKLOAD=${WORKLOAD:-0}
+[ -n "$KERNEL_TREE" ] && MODULES=${CUSTOM_MODULES:-}
 [ "$WORKLOAD" = 1 ] && MODULES="$MODULES ${WORKLOAD_MODULES:-failover net_failover virtio_net}"
 
 download() { # PKG: apt-get download PKG:arm64=$KVER into $DEBS unless there
@@ -74,6 +88,12 @@ download() { # PKG: apt-get download PKG:arm64=$KVER into $DEBS unless there
 }
 
 stage_debs() {
+  if [ -n "$KERNEL_TREE" ]; then
+    rm -rf "$KIMG"; mkdir -p "$KIMG/boot" "$KIMG/lib/modules/$KREL"
+    cp "$KERNEL_TREE/arch/arm64/boot/Image" "$KIMG/boot/vmlinuz-$KREL"
+    cp "$KERNEL_TREE/modules.builtin" "$KIMG/lib/modules/$KREL/"
+    ln -sfn "$KERNEL_TREE/vmlinux" "$OUT/vmlinux"; return 0
+  fi
   download "linux-image-$KREL-unsigned"
   rm -rf "$KIMG"; mkdir -p "$KIMG"
   dpkg-deb -x "$DEBS/linux-image-$KREL-unsigned_${KVER}_arm64.deb" "$KIMG"
@@ -93,6 +113,7 @@ stage_debs() {
 # the sources
 CRASHERS_DIR=${CRASHERS_DIR:-$OUT/crashers}
 stage_crashers() {
+  [ -z "$KERNEL_TREE" ] || { log "custom kernel: kc_custom.ko from bench/custom-kernel/build.sh"; return 0; }
   local C=$CRASHERS_DIR kb="linux-kbuild-$(echo "$KREL" | cut -d. -f1,2)" common="linux-headers-${KREL%-*}-common" hdr f
   mkdir -p "$C/debs"
   ( cd "$C/debs"
@@ -106,6 +127,7 @@ stage_crashers() {
     # its Makefile includes /usr/src/linux-headers-*-common/Makefile: the extracted one
     sed -i "s|^include /usr/src/|include $C/hdr/usr/src/|" "$hdr/Makefile"
   fi
+  [ "$CRASH" != SERROR ] || build_kc_serror "$hdr"
   if [ -f "$C/build/kc_crashers.ko" ] && [ -z "$(find "$HERE"/crashers/{kc_crashers.c,Kbuild,Makefile} -newer "$C/build/kc_crashers.ko")" ]; then
     log "kc_crashers.ko is up to date"; return 0
   fi
@@ -114,6 +136,17 @@ stage_crashers() {
   cp "$HERE"/crashers/{kc_crashers.c,Kbuild,Makefile} "$C/build/"
   make -C "$C/build" KDIR="$hdr" > "$C/build/build.log" 2>&1 || { cat "$C/build/build.log" >&2; exit 1; }
   log "built $(strings "$C/build/kc_crashers.ko" | grep '^vermagic=')"
+}
+
+# kc_serror.ko (CRASH=SERROR) in CRASHERS_DIR/serror, as kc_crashers.ko is built (its
+# Kbuild written here: crashers/Kbuild is kc_crashers.ko's alone)
+build_kc_serror() { # HDR
+  local d=$CRASHERS_DIR/serror
+  [ -f "$d/kc_serror.ko" ] && [ "$d/kc_serror.ko" -nt "$HERE/crashers/kc_serror.c" ] && { log "kc_serror.ko is up to date"; return 0; }
+  rm -rf "$d"; mkdir -p "$d"; cp "$HERE/crashers/kc_serror.c" "$HERE/crashers/Makefile" "$d/"
+  printf '%s\n' 'obj-m := kc_serror.o' 'ccflags-y := -g -fmacro-prefix-map=$(src)/=bench/debian-dump/crashers/' > "$d/Kbuild"
+  make -C "$d" KDIR="$1" > "$d/build.log" 2>&1 || { cat "$d/build.log" >&2; exit 1; }
+  log "built kc_serror.ko $(strings "$d/kc_serror.ko" | grep '^vermagic=')"
 }
 
 stage_initramfs() {
@@ -129,8 +162,14 @@ stage_initramfs() {
   install -m755 "$HERE/init" "$root/init"
   install -m755 "$HERE/kc_crasher" "$root/bin/kc_crasher"
   if [ -n "$CRASH" ]; then
-    cp "$CRASHERS_DIR/build/kc_crashers.ko" "$root/usr/lib/modules/kc_crashers.ko"
-    install -m755 "$HERE/crashers/kc_trigger" "$root/bin/kc_trigger"
+    if [ -n "$KERNEL_TREE" ]; then
+      cp "$CRASHERS_DIR/kc_custom/kc_custom.ko" "$root/usr/lib/modules/kc_custom.ko"
+      install -m755 "$HERE/../custom-kernel/kc_trigger" "$root/bin/kc_trigger"
+    else
+      cp "$CRASHERS_DIR/build/kc_crashers.ko" "$root/usr/lib/modules/kc_crashers.ko"
+      install -m755 "$HERE/crashers/kc_trigger" "$root/bin/kc_trigger"
+      [ "$CRASH" != SERROR ] || cp "$CRASHERS_DIR/serror/kc_serror.ko" "$root/usr/lib/modules/kc_serror.ko"
+    fi
     clang --target=aarch64-linux-gnu -ffreestanding -fno-builtin -nostdlib -static -fuse-ld=lld \
       -O2 -fno-stack-protector -Wall -o "$root/bin/kc_user" "$HERE/crashers/kc_user.c" \
       || { echo "cannot build crashers/kc_user.c (clang and lld for aarch64)" >&2; exit 1; }
@@ -193,6 +232,7 @@ stage_run() {
   mkdir -p "$WORK/img-root/boot" "$WORK/img-root/gt" "$WORK/img-root/dumps"
   cp "$kernel" "$WORK/img-root/boot/Image"      # Debian's arm64 vmlinuz is an Image
   cp "$WORK/initrd.gz" "$WORK/img-root/boot/initrd.gz"
+  [ "$CRASH" != SERROR ] || echo "kvm-arm.mode=none" > "$WORK/img-root/boot/capture-extra-cmdline"   # (init's kexec -p)
   mke2fs -q -F -t ext2 -b 4096 -L kcfx -d "$WORK/img-root" "$img" 4G
   truncate -s 1M "$sig"
   if [ "$WORKLOAD" = 1 ]; then
@@ -204,7 +244,12 @@ stage_run() {
       -drive "if=none,id=swap,file=$swap,format=raw" -device virtio-blk-device,drive=swap)
   fi
   [ -n "$CRASH" ] && append="$append kcfx_crash=$CRASH"
-  QEMU_CMD=(qemu-system-aarch64 -M virt -cpu "$CPU" -smp 2 -m "$MEM" -no-reboot
+  [ -n "${APPEND_EXTRA:-}" ] && append="$append $APPEND_EXTRA"
+  local machine=${MACHINE:-virt}
+  if [ "$CRASH" = SERROR ]; then   # EL2 with the hyp stub in both kernels (kc_serror.c)
+    machine=${MACHINE:-virt,virtualization=on}; append="$append kvm-arm.mode=none"
+  fi
+  QEMU_CMD=(qemu-system-aarch64 -M "$machine" -cpu "$CPU" -smp 2 -m "$MEM" -no-reboot
     -display none -monitor none -serial "file:$WORK/console.log" "${extra[@]}"
     -kernel "$kernel" -initrd "$WORK/initrd.gz"
     -append "$append"
@@ -266,13 +311,16 @@ stage_collect() {
     sed -n '/sysrq: Trigger a crash/,/Bye!/p' "$WORK/console.log" | tr -d '\r' > "$G/panic.txt"
   fi
   {
-    echo "kernel=linux-image-$KREL-unsigned $KVER"
+    if [ -n "$KERNEL_TREE" ]; then echo "kernel=$KREL built from source in $KERNEL_TREE (bench/custom-kernel/build.sh)"
+    else echo "kernel=linux-image-$KREL-unsigned $KVER"; fi
     echo "qemu=$(qemu-system-aarch64 --version | head -1)"
     echo "qemu_cpu=$CPU guest_mem=$MEM crashkernel=$CRASHKERNEL"
     echo "makedumpfile_guest=$(head -1 "$D/makedumpfile-version.txt")"
     grep -E '^Package: (kexec-tools|makedumpfile|busybox-static) ' "$WORK/userland.txt" || true
     if [ "$WORKLOAD" = 1 ]; then echo "workload=1 kc_workload built with $(clang --version | head -1)"; fi
-    if [ -n "$CRASH" ]; then
+    if [ -n "$CRASH" ] && [ -n "$KERNEL_TREE" ]; then
+      echo "crash=$CRASH kc_custom.ko built with $(aarch64-linux-gnu-gcc --version | head -1) against $KERNEL_TREE"
+    elif [ -n "$CRASH" ]; then
       echo "crash=$CRASH kc_crashers.ko built with $(aarch64-linux-gnu-gcc-12 --version | head -1) against linux-headers-$KREL $KVER; kc_user built with $(clang --version | head -1)"
     fi
   } > "$G/build-info.txt"
@@ -303,7 +351,7 @@ ko_addr2line() { # KO FUNC+0xOFF/0xSIZE
   [ -n "$ndx" ] || return 0
   sec=$(aarch64-linux-gnu-readelf -SW "$ko" | sed -n "s/^ *\[ *$ndx\] \([^ ]*\) .*/\1/p")
   aarch64-linux-gnu-addr2line -f -i -e "$ko" -j "$sec" "$(printf '0x%x' $((0x$val + off)))" | paste -sd' ' \
-    | sed -e "s|$CRASHERS_DIR/build/|bench/debian-dump/crashers/|g" -e "s|$CRASHERS_DIR/hdr/usr/src/linux-headers-[^/]*/||g"
+    | sed -e "s|$CRASHERS_DIR/build/|bench/debian-dump/crashers/|g" -e "s|$CRASHERS_DIR/serror/|bench/debian-dump/crashers/|g" -e "s|$CRASHERS_DIR/hdr/usr/src/linux-headers-[^/]*/||g"
 }
 
 # tests/fixtures/crashes/KIND-DIR from OUTDIR after a CRASH=KIND run: the dump, the serial
@@ -316,6 +364,7 @@ ko_addr2line() { # KO FUNC+0xOFF/0xSIZE
 stage_crashfixture() {
   local F=${FIXTURE:?FIXTURE=dir for the crashfixture stage} G=$OUT/ground-truth c=$WORK/console.log
   local S=$G/kdump-snapshot n site fn ko=$CRASHERS_DIR/build/kc_crashers.ko
+  [ "$CRASH" != SERROR ] || ko=$CRASHERS_DIR/serror/kc_serror.ko
   [ -n "$CRASH" ] || { log "crashfixture needs CRASH=KIND"; exit 1; }
   [ -f "$OUT/vmcore.kdump-zlib" ] || { log "no $OUT/vmcore.kdump-zlib"; exit 1; }
   mkdir -p "$F"; rm -rf "$F/ground-truth"; mkdir -p "$F/ground-truth"
@@ -330,8 +379,8 @@ stage_crashfixture() {
   # the culprit: the first kc_crashers frame of the report other than the /proc writer
   # (from the console, else from the dump's own log: reports printed in NMI context,
   # such as the stack overflow's, reach the log buffer but not the console before kexec)
-  site=$({ tr -d '\r' < "$F/console.log"; cat "$G/makedumpfile-dump-dmesg.txt"; } | grep -oE 'kc_[a-z0-9_]+\+0x[0-9a-f]+/0x[0-9a-f]+ \[kc_crashers\]' \
-         | grep -v '^kc_crash_write' | head -1 | cut -d' ' -f1 || true)
+  site=$({ tr -d '\r' < "$F/console.log"; cat "$G/makedumpfile-dump-dmesg.txt"; } | grep -oE 'kc_[a-z0-9_]+\+0x[0-9a-f]+/0x[0-9a-f]+ \[kc_(crashers|serror)\]' \
+         | grep -vE '^kc_(crash|serror)_write' | head -1 | cut -d' ' -f1 || true)
   fn=${site%%+*}
   {
     echo "kind: $CRASH"
@@ -339,6 +388,7 @@ stage_crashfixture() {
     echo "release: $(tr -d '\r' < "$F/console.log" | sed -n 's/.*Linux version \([^ ]*\) .*/\1/p' | head -1)"
     case $CRASH in
       OOM|INIT_KILL|SYSRQ) ;;
+      SERROR) echo "trigger: /proc/kc_serror $(grep -E "^$CRASH " "$G/kc_crash-kinds.txt" 2>/dev/null | sed 's/  */ /' || true)" ;;
       *) echo "trigger: /proc/kc_crash $(grep -E "^$CRASH " "$G/kc_crash-kinds.txt" 2>/dev/null | sed 's/  */ /' || true)" ;;
     esac
     case $CRASH in
@@ -375,7 +425,8 @@ PY
     echo "oops_task_line: $({ tr -d '\r' < "$F/console.log"; cat "$G/makedumpfile-dump-dmesg.txt"; } | grep -m1 -E 'CPU: [0-9]+ PID: [0-9]+ Comm: ' | sed -e 's/^\[ *[0-9.]*\] //' -e 's/^\[ *[CT][0-9]*\] //' || true)"
     echo "panic_line: $({ tr -d '\r' < "$F/console.log"; cat "$G/makedumpfile-dump-dmesg.txt"; } | grep -m1 -E 'Kernel panic - not syncing' | sed -e 's/^\[ *[0-9.]*\] //' -e 's/^\[ *[CT][0-9]*\] //' || true)"
     echo "kc_crashers_text: $(grep -m1 -E ' kc_crashers_init| kc_null_read' "$S/kallsyms-kc_crashers.txt" || true)"
-    echo "kc_crashers_ko: $(sha256sum "$ko" | cut -d' ' -f1) (CRASHERS_DIR build; the .ko is not in the fixture)"
+    echo "kc_crashers_ko: $(sha256sum "$CRASHERS_DIR/build/kc_crashers.ko" | cut -d' ' -f1) (CRASHERS_DIR build; the .ko is not in the fixture)"
+    [ "$CRASH" != SERROR ] || echo "kc_serror_ko: $(sha256sum "$ko" | cut -d' ' -f1) (CRASHERS_DIR/serror build of crashers/kc_serror.c)"
     echo "dump_size: $(stat -c %s "$F/vmcore.kdump-zlib")"
     echo "sysctls:"; sed 's/^/  /' "$S/sysctl.txt"
     echo "cmdline: $(cat "$S/cmdline.txt")"

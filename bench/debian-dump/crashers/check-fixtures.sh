@@ -15,7 +15,7 @@ for d in "$FIX"/*/; do
   task=$(printf '%s\n' "$out" | grep -m1 -E '^PID: ' | sed 's/  */ /g')
   # the report in the log: the first line of the oops, BUG, WARNING, lockup, stall or panic
   # the whole log for the report (tail -40 can start inside a long call trace)
-  rep=$("$KC" -s -c 'log' "$d/vmcore.kdump-zlib" 2>/dev/null | sed -n '/kc_crashers: triggering\|kc_user\|sysrq: Trigger\|Kernel panic/,$p' | grep -m1 -E '^\[ *[0-9]+\.[0-9]+\].*(Unable to handle|Internal error|kernel BUG|WARNING:|soft lockup|blocked for more|rcu: INFO|Insufficient stack|Kernel panic|corruption|scheduling while atomic|invoked oom-killer)' | sed 's/^\[[^]]*\] //')
+  rep=$("$KC" -s -c 'log' "$d/vmcore.kdump-zlib" 2>/dev/null | sed -n '/kc_crashers: triggering\|kc_serror: triggering\|kc_user\|sysrq: Trigger\|Kernel panic/,$p' | grep -m1 -E '^\[ *[0-9]+\.[0-9]+\].*(Unable to handle|Internal error|kernel BUG|WARNING:|soft lockup|blocked for more|rcu: INFO|Insufficient stack|Kernel panic|corruption|scheduling while atomic|invoked oom-killer|SError Interrupt)' | sed 's/^\[[^]]*\] //')
   if [ $rc -ne 0 ] || [ -z "$rep" ]; then st=FAIL; fail=1; else st=ok; fi
   printf '%-18s %-4s rc=%d %s | PANIC: %s | log: %s\n' "$n" "$st" $rc "$task" "$panic" "$rep"
 done
