@@ -25,10 +25,11 @@ struct section_copy {
 	uint32_t type;
 	uint64_t flags;
 	uint64_t align;
-	uint8_t *data;       /* owned when inflated */
-	const uint8_t *view; /* what is written */
-	uint64_t size;
-	uint64_t offset;     /* in the new file */
+	const uint8_t *view;  /* the bytes in the vmlinux (compressed: after the header) */
+	uint64_t view_size;
+	uint32_t compression; /* 0, or the ELFCOMPRESS_ type to inflate VIEW with */
+	uint64_t size;        /* in the new file (uncompressed) */
+	uint64_t offset;      /* in the new file */
 	uint32_t name_offset;
 };
 
@@ -53,7 +54,7 @@ bool kc_debugcopy_needed(Elf *elf)
 	return false;
 }
 
-/* The section's bytes, inflated when SHF_COMPRESSED. */
+/* The section's bytes and, when SHF_COMPRESSED, how to inflate them. */
 static struct kc_error *section_bytes(Elf_Scn *scn, const GElf_Shdr *shdr,
 				      const char *name, struct section_copy *copy)
 {
@@ -61,7 +62,7 @@ static struct kc_error *section_bytes(Elf_Scn *scn, const GElf_Shdr *shdr,
 	if (!data || data->d_size != shdr->sh_size)
 		return kc_error_create(KC_ERR_FORMAT, "%s: cannot read: %s", name, elf_errmsg(-1));
 	copy->view = data->d_buf;
-	copy->size = data->d_size;
+	copy->view_size = copy->size = data->d_size;
 	if (!(shdr->sh_flags & SHF_COMPRESSED))
 		return NULL;
 	if (data->d_size < CHDR_SIZE)
@@ -72,22 +73,11 @@ static struct kc_error *section_bytes(Elf_Scn *scn, const GElf_Shdr *shdr,
 	if (size > (UINT64_C(1) << 34))
 		return kc_error_create(KC_ERR_FORMAT, "%s: uncompressed size %llu is implausible",
 				       name, (unsigned long long)size);
-	copy->data = malloc(size ? size : 1);
-	if (!copy->data)
-		return &kc_error_nomem;
-	bool ok = false;
-	if (type == ELFCOMPRESS_ZLIB) {
-		uLongf out_len = (uLongf)size;
-		ok = uncompress(copy->data, &out_len, raw + CHDR_SIZE,
-				(uLong)(data->d_size - CHDR_SIZE)) == Z_OK && out_len == size;
-	} else if (type == ELFCOMPRESS_ZSTD) {
-		size_t n = ZSTD_decompress(copy->data, size, raw + CHDR_SIZE, data->d_size - CHDR_SIZE);
-		ok = !ZSTD_isError(n) && n == size;
-	}
-	if (!ok)
-		return kc_error_create(KC_ERR_DECOMPRESS, "%s: ELF compression type %u did not inflate to %llu bytes",
-				       name, type, (unsigned long long)size);
-	copy->view = copy->data;
+	if (type != ELFCOMPRESS_ZLIB && type != ELFCOMPRESS_ZSTD)
+		return kc_error_create(KC_ERR_UNSUPPORTED, "%s: ELF compression type %u", name, type);
+	copy->view = raw + CHDR_SIZE;
+	copy->view_size = data->d_size - CHDR_SIZE;
+	copy->compression = type;
 	copy->size = size;
 	copy->flags &= ~(uint64_t)SHF_COMPRESSED;
 	return NULL;
@@ -112,6 +102,66 @@ static bool write_at(int fd, const void *buf, size_t len, uint64_t offset)
 		offset += (uint64_t)n;
 	}
 	return true;
+}
+
+/*
+ * Inflate SEC into FD at its offset a chunk at a time, so that the copy of a
+ * section of tens of MB never sits whole in memory (peak RSS).
+ */
+enum { INFLATE_CHUNK = 1 << 20 };
+
+static bool inflate_to(int fd, const struct section_copy *sec)
+{
+	uint8_t *chunk = malloc(INFLATE_CHUNK);
+	if (!chunk)
+		return false;
+	uint64_t written = 0;
+	bool ok = false;
+	if (sec->compression == ELFCOMPRESS_ZLIB) {
+		z_stream zs;
+		memset(&zs, 0, sizeof(zs));
+		if (inflateInit(&zs) == Z_OK) {
+			zs.next_in = (Bytef *)(uintptr_t)sec->view;
+			int r = Z_OK;
+			uint64_t left_in = sec->view_size;
+			while (r == Z_OK) {
+				if (zs.avail_in == 0 && left_in) {
+					uInt n = left_in > UINT32_MAX ? UINT32_MAX : (uInt)left_in;
+					zs.avail_in = n;
+					left_in -= n;
+				}
+				zs.next_out = chunk;
+				zs.avail_out = INFLATE_CHUNK;
+				r = inflate(&zs, Z_NO_FLUSH);
+				size_t got = INFLATE_CHUNK - zs.avail_out;
+				if ((r != Z_OK && r != Z_STREAM_END) || written + got > sec->size ||
+				    !write_at(fd, chunk, got, sec->offset + written))
+					break;
+				written += got;
+				if (r == Z_OK && got == 0 && zs.avail_in == 0 && !left_in)
+					break; /* truncated input */
+			}
+			ok = r == Z_STREAM_END && written == sec->size;
+			inflateEnd(&zs);
+		}
+	} else if (sec->compression == ELFCOMPRESS_ZSTD) {
+		ZSTD_DStream *ds = ZSTD_createDStream();
+		ZSTD_inBuffer in = {sec->view, sec->view_size, 0};
+		size_t r = ds ? ZSTD_initDStream(ds) : 1;
+		bool failed = !ds || ZSTD_isError(r);
+		while (!failed && written < sec->size) {
+			ZSTD_outBuffer out = {chunk, INFLATE_CHUNK, 0};
+			r = ZSTD_decompressStream(ds, &out, &in);
+			failed = ZSTD_isError(r) || written + out.pos > sec->size ||
+				 !write_at(fd, chunk, out.pos, sec->offset + written) ||
+				 (out.pos == 0 && in.pos == in.size);
+			written += out.pos;
+		}
+		ok = !failed && written == sec->size;
+		ZSTD_freeDStream(ds);
+	}
+	free(chunk);
+	return ok;
 }
 
 /* Layout: ELF header | sections (8-aligned) | .shstrtab | section headers. */
@@ -150,8 +200,17 @@ static struct kc_error *write_elf(int fd, uint16_t machine, struct section_copy 
 	put_le16(ehdr + 60, shnum);
 	put_le16(ehdr + 62, (uint16_t)(shnum - 1)); /* e_shstrndx */
 	bool ok = write_at(fd, ehdr, sizeof(ehdr), 0);
-	for (size_t i = 0; ok && i < nr; i++)
-		ok = write_at(fd, secs[i].view, secs[i].size, secs[i].offset);
+	for (size_t i = 0; ok && i < nr; i++) {
+		if (!secs[i].compression) {
+			ok = write_at(fd, secs[i].view, secs[i].size, secs[i].offset);
+		} else if (!inflate_to(fd, &secs[i])) {
+			free(strtab);
+			return kc_error_create(KC_ERR_DECOMPRESS,
+					       "%s: ELF compression type %u did not inflate to %llu bytes",
+					       secs[i].name, secs[i].compression,
+					       (unsigned long long)secs[i].size);
+		}
+	}
 	ok = ok && write_at(fd, strtab, strtab_size, strtab_offset);
 	uint8_t shdr[64];
 	memset(shdr, 0, sizeof(shdr));
@@ -214,7 +273,5 @@ struct kc_error *kc_debugcopy_write(Elf *elf, const char *path)
 	if (err && tmp)
 		unlink(tmp);
 	free(tmp);
-	for (size_t i = 0; i < nr; i++)
-		free(secs[i].data);
 	return err;
 }
