@@ -719,3 +719,52 @@ KC_TEST(dwarf_compressed_debug_copy)
 		unsetenv("KCRASH_CACHE_DIR");
 	free(saved_copy);
 }
+
+/*
+ * ELFCOMPRESS_ZSTD sections (objcopy --compress-debug-sections=zstd, binutils
+ * 2.40) are inflated into the cache copy as zlib ones are, and give the same
+ * types as the uncompressed vmlinux.
+ */
+KC_TEST(dwarf_zstd_compressed_debug_copy)
+{
+	const char *vmlinux = kc_test_fixture_vmlinux("arm64-5.10-4k39");
+	if (!vmlinux)
+		return;
+	if (system("command -v aarch64-linux-gnu-objcopy >/dev/null 2>&1") != 0) {
+		kc_test_skip("no aarch64-linux-gnu-objcopy (binutils-aarch64-linux-gnu)");
+		return;
+	}
+	char zstd_path[4096], dir[4096], cmd[16384];
+	snprintf(zstd_path, sizeof(zstd_path), "%s/vmlinux-5.10-zstd-debug", kc_test_scratch_dir());
+	snprintf(dir, sizeof(dir), "%s/debugcopy-zstd-cache", kc_test_scratch_dir());
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf '%s' && aarch64-linux-gnu-objcopy --compress-debug-sections=zstd '%s' '%s'",
+		 dir, vmlinux, zstd_path);
+	REQUIRE(system(cmd) == 0);
+	const char *saved = getenv("KCRASH_CACHE_DIR");
+	char *saved_copy = saved ? strdup(saved) : NULL;
+	setenv("KCRASH_CACHE_DIR", dir, 1);
+	uint64_t sizes[2] = {0}, offsets[2] = {0};
+	const char *paths[2] = {vmlinux, zstd_path};
+	for (int i = 0; i < 2; i++) {
+		struct kc_dwarf *dw;
+		REQUIRE_OK(kc_dwarf_open(paths[i], NULL, 0, &dw));
+		struct kc_type task;
+		struct kc_member member;
+		REQUIRE_OK(kc_dwarf_find_type(dw, "struct task_struct", &task));
+		REQUIRE_OK(kc_type_size(&task, &sizes[i]));
+		REQUIRE_OK(kc_type_member(&task, "thread.cpu_context.pc", &member));
+		offsets[i] = member.offset;
+		struct kc_dwarf_index_info info;
+		kc_dwarf_index_info(dw, &info);
+		CHECK(info.compressed_debug == (i == 1) && info.uses_debug_copy == (i == 1));
+		kc_dwarf_close(dw);
+	}
+	CHECK(sizes[0] > 1000 && sizes[0] == sizes[1] && offsets[0] == offsets[1]);
+	if (saved_copy)
+		setenv("KCRASH_CACHE_DIR", saved_copy, 1);
+	else
+		unsetenv("KCRASH_CACHE_DIR");
+	free(saved_copy);
+	unlink(zstd_path);
+}
