@@ -220,6 +220,21 @@ static char *run_all(struct kc_session *session)
 				    sizeof(fixture_commands) / sizeof(fixture_commands[0]));
 }
 
+/* Fail with the first line where two command outputs part, labelled. */
+static void check_same_output(const char *fixture, const char *out_a, const char *label_a,
+			      const char *out_b, const char *label_b)
+{
+	if (strcmp(out_a, out_b) == 0)
+		return;
+	const char *p = out_a, *q = out_b;
+	while (*p && *p == *q)
+		p++, q++;
+	while (p > out_a && p[-1] != '\n')
+		p--, q--;
+	CHECK_MSG(false, "%s: output differs:\n  %s: %.*s\n  %s: %.*s", fixture, label_a,
+		  (int)strcspn(p, "\n"), p, label_b, (int)strcspn(q, "\n"), q);
+}
+
 static struct kc_session *open_with(const char *fixture, const char *dump_file,
 				    enum kc_types_preference pref, const char *btf)
 {
@@ -306,16 +321,7 @@ KC_TEST(btf_fixture_commands_match_dwarf)
 		REQUIRE_OK(kc_session_types(a, &types));
 		CHECK(kc_types_dwarf(types) != NULL);
 		CHECK(strstr(out_a, "error:") == NULL || strcmp(fx, "") != 0);
-		if (strcmp(out_a, out_b) != 0) {
-			/* The first differing line, for the report. */
-			const char *p = out_a, *q = out_b;
-			while (*p && *p == *q)
-				p++, q++;
-			while (p > out_a && p[-1] != '\n')
-				p--, q--;
-			CHECK_MSG(false, "%s: output differs:\n  DWARF: %.*s\n  BTF:   %.*s", fx,
-				  (int)strcspn(p, "\n"), p, (int)strcspn(q, "\n"), q);
-		}
+		check_same_output(fx, out_a, "DWARF", out_b, "BTF  ");
 		struct member_check mc = {.dwarf = a, .btf = b, .fixture = fx};
 		kc_kernel_for_each_member_key(a, check_member, &mc);
 		printf("    %s: %zu bytes of output identical; %zu (type, member) pairs compared, %zu absent from both\n",
@@ -520,15 +526,7 @@ KC_TEST(dwarf_partial_index_matches_complete)
 		kc_kernel_for_each_member_key(partial, check_same_die, &dc);
 		CHECK_MSG(dc.checked > 40, "%s: %zu types compared", fx, dc.checked);
 		char *out_a = run_all(partial), *out_b = run_all(complete);
-		if (strcmp(out_a, out_b) != 0) {
-			const char *p = out_a, *q = out_b;
-			while (*p && *p == *q)
-				p++, q++;
-			while (p > out_a && p[-1] != '\n')
-				p--, q--;
-			CHECK_MSG(false, "%s: output differs:\n  partial:  %.*s\n  complete: %.*s", fx,
-				  (int)strcspn(p, "\n"), p, (int)strcspn(q, "\n"), q);
-		}
+		check_same_output(fx, out_a, "partial ", out_b, "complete");
 		/* A miss scans every unit: the index is complete, answers unchanged. */
 		struct kc_type t;
 		struct kc_error *err = kc_dwarf_find_type(dw_partial, "struct kcrash_no_such_type", &t);

@@ -689,6 +689,21 @@ static char *summary(const char *args, const char *function)
 	return strdup(buf);
 }
 
+/* facts.txt's "kind:" and "culprit_function:" (empty when absent). */
+static void read_facts(const char *path, char kind[64], char function[128])
+{
+	kind[0] = function[0] = '\0';
+	char *text = kc_test_read_file(path, NULL);
+	REQUIRE(text);
+	const char *k = strstr(text, "kind: ");
+	if (k)
+		sscanf(k + 6, "%63s", kind);
+	const char *c = strstr(text, "culprit_function: ");
+	if (c)
+		sscanf(c + 18, "%127s", function);
+	free(text);
+}
+
 KC_TEST(report_real_arm64_crashes)
 {
 	char dir[4096];
@@ -714,17 +729,8 @@ KC_TEST(report_real_arm64_crashes)
 			continue;
 		/* Dumps are kept for a few kinds (the repository's size); every kind has its log. */
 		bool has_dump = access(dump, R_OK) == 0;
-		size_t len;
-		char *text = kc_test_read_file(facts, &len);
-		REQUIRE(text);
-		char kind[64] = "", function[128] = "";
-		const char *k = strstr(text, "kind: ");
-		if (k)
-			sscanf(k + 6, "%63s", kind);
-		const char *c = strstr(text, "culprit_function: ");
-		if (c)
-			sscanf(c + 18, "%127s", function);
-		free(text);
+		char kind[64], function[128];
+		read_facts(facts, kind, function);
 		const char *want = expected_kind(kind);
 		char args[16384];
 		snprintf(args, sizeof(args), "--console '%s' --json", console);
@@ -850,18 +856,10 @@ KC_TEST(report_real_x86_consoles)
 		snprintf(title_path, sizeof(title_path), "%s/%s/title.txt", dir, ent->d_name);
 		if (ent->d_name[0] == '.' || access(facts, R_OK) || access(console, R_OK))
 			continue;
-		char *text = kc_test_read_file(facts, NULL);
 		char *title = kc_test_read_file(title_path, NULL);
-		REQUIRE(text);
 		CHECK_MSG(title, "%s: no title.txt", ent->d_name);
-		char kind[64] = "", function[128] = "";
-		const char *k = strstr(text, "kind: ");
-		if (k)
-			sscanf(k + 6, "%63s", kind);
-		const char *c = strstr(text, "culprit_function: ");
-		if (c)
-			sscanf(c + 18, "%127s", function);
-		free(text);
+		char kind[64], function[128];
+		read_facts(facts, kind, function);
 		char args[16384];
 		snprintf(args, sizeof(args), "--console '%s' --json", console);
 		char *got = summary(args, function[0] ? function : NULL);
