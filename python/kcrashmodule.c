@@ -2364,30 +2364,32 @@ static bool parse_type_and_object(PyObject *args, const char *fmt, PyObject **ty
 	return get_type((*obj)->prog, *type_arg, type);
 }
 
-static PyObject *kcrash_cast(PyObject *module, PyObject *args)
+/* cast(type, obj) and reinterpret(type, obj): FORMAT parses, FN converts. */
+static PyObject *type_object_call(PyObject *args, const char *format,
+				  struct kc_error *(*fn)(const struct kc_object *,
+							 const struct kc_type *,
+							 struct kc_object *))
 {
-	(void)module;
 	PyObject *type_arg;
 	KcObject *obj;
 	struct kc_type type;
-	if (!parse_type_and_object(args, "OO:cast", &type_arg, &obj, &type))
+	if (!parse_type_and_object(args, format, &type_arg, &obj, &type))
 		return NULL;
 	struct kc_object ret;
-	struct kc_error *err = kc_object_cast(&obj->obj, &type, &ret);
+	struct kc_error *err = fn(&obj->obj, &type, &ret);
 	return err ? raise_error(err, NULL) : wrap_object(obj->prog, &ret);
+}
+
+static PyObject *kcrash_cast(PyObject *module, PyObject *args)
+{
+	(void)module;
+	return type_object_call(args, "OO:cast", kc_object_cast);
 }
 
 static PyObject *kcrash_reinterpret(PyObject *module, PyObject *args)
 {
 	(void)module;
-	PyObject *type_arg;
-	KcObject *obj;
-	struct kc_type type;
-	if (!parse_type_and_object(args, "OO:reinterpret", &type_arg, &obj, &type))
-		return NULL;
-	struct kc_object ret;
-	struct kc_error *err = kc_object_reinterpret(&obj->obj, &type, &ret);
-	return err ? raise_error(err, NULL) : wrap_object(obj->prog, &ret);
+	return type_object_call(args, "OO:reinterpret", kc_object_reinterpret);
 }
 
 static PyObject *kcrash_container_of(PyObject *module, PyObject *args)
@@ -2405,30 +2407,31 @@ static PyObject *kcrash_container_of(PyObject *module, PyObject *args)
 	return err ? raise_error(err, MemberNotFoundError) : wrap_object(ptr->prog, &ret);
 }
 
-static PyObject *kcrash_per_cpu(PyObject *module, PyObject *args)
+/* per_cpu(obj, cpu) and per_cpu_ptr(ptr, cpu): FORMAT parses, FN moves. */
+static PyObject *per_cpu_call(PyObject *args, const char *format,
+			      struct kc_error *(*fn)(const struct kc_object *, unsigned,
+						     struct kc_object *))
 {
-	(void)module;
 	PyObject *obj_arg;
 	unsigned int cpu;
 	KcObject *obj;
-	if (!PyArg_ParseTuple(args, "OI:per_cpu", &obj_arg, &cpu) || !get_object(obj_arg, &obj))
+	if (!PyArg_ParseTuple(args, format, &obj_arg, &cpu) || !get_object(obj_arg, &obj))
 		return NULL;
 	struct kc_object ret;
-	struct kc_error *err = kc_object_per_cpu(&obj->obj, cpu, &ret);
+	struct kc_error *err = fn(&obj->obj, cpu, &ret);
 	return err ? raise_error(err, NULL) : wrap_object(obj->prog, &ret);
+}
+
+static PyObject *kcrash_per_cpu(PyObject *module, PyObject *args)
+{
+	(void)module;
+	return per_cpu_call(args, "OI:per_cpu", kc_object_per_cpu);
 }
 
 static PyObject *kcrash_per_cpu_ptr(PyObject *module, PyObject *args)
 {
 	(void)module;
-	PyObject *obj_arg;
-	unsigned int cpu;
-	KcObject *obj;
-	if (!PyArg_ParseTuple(args, "OI:per_cpu_ptr", &obj_arg, &cpu) || !get_object(obj_arg, &obj))
-		return NULL;
-	struct kc_object ret;
-	struct kc_error *err = kc_object_per_cpu_ptr(&obj->obj, cpu, &ret);
-	return err ? raise_error(err, NULL) : wrap_object(obj->prog, &ret);
+	return per_cpu_call(args, "OI:per_cpu_ptr", kc_object_per_cpu_ptr);
 }
 
 /* sizeof(Type or Object). */
