@@ -633,7 +633,7 @@ static const char *expected_kind(const char *fixture_kind)
 		{"KASAN_UAF", "kasan"}, {"KASAN_OOB", "kasan"}, {"KFENCE_UAF", "kfence"},
 		{"KFENCE_UAF_MOD", "kfence"}, {"UBSAN_BOUNDS", "ubsan"}, {"ALIGN", "alignment-fault"},
 		{"HARDLOCKUP", "hard-lockup"}, {"HARDLOCKUP_NMI", "hard-lockup"}, {"SERROR", "serror"},
-		{"GPF", "general-protection-fault"},
+		{"GPF", "general-protection-fault"}, {"SLEEP_ATOMIC", "sleep-in-atomic"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(map[i].fixture, fixture_kind) == 0)

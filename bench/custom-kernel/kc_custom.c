@@ -4,7 +4,11 @@
  * Writing a kind's name to /proc/kc_custom triggers it in the writer (kc_trigger, as
  * LKDTM's DIRECT): ALIGN, an LL/SC atomic (ldxr/stxr: cortex-a57 has no LSE atomics)
  * on a misaligned address, hence a data abort with FSC 0x21 (alignment fault) in
- * kc_align; KFENCE_UAF_MOD, kmalloc until KFENCE serves the object, free it and read it.
+ * kc_align; KFENCE_UAF_MOD, kmalloc until KFENCE serves the object, free it and read it;
+ * SLEEP_ATOMIC (a kernel with CONFIG_DEBUG_ATOMIC_SLEEP), mutex_lock() and msleep(1) under
+ * a spinlock in kc_sleep_atomic: mutex_lock()'s might_sleep() reports "BUG: sleeping
+ * function called from invalid context" (6.12's msleep() has no might_sleep()), then
+ * schedule()'s "scheduling while atomic" panics with panic_on_warn.
  * (6.12's LKDTM has KFENCE_READ_AFTER_FREE too: kind KFENCE_UAF is LKDTM's.)
  * Each trigger is noinline, noipa: the culprit is its own function.
  */
@@ -17,6 +21,9 @@
 #include <linux/sched.h>
 #include <linux/uaccess.h>
 #include <linux/string.h>
+#include <linux/spinlock.h>
+#include <linux/delay.h>
+#include <linux/mutex.h>
 
 #define KC_FN noinline __attribute__((__noipa__))
 
@@ -57,9 +64,24 @@ KC_FN void kc_kfence_uaf(void)
 	pr_err("kc_custom: FAIL: read %x after free\n", READ_ONCE(p[2]));
 }
 
+static DEFINE_SPINLOCK(kc_lock);
+static DEFINE_MUTEX(kc_mutex);
+
+KC_FN void kc_sleep_atomic(void)
+{
+	spin_lock(&kc_lock);
+	pr_info("kc_custom: mutex_lock() and msleep(1) holding a spinlock\n");
+	mutex_lock(&kc_mutex);	/* uncontended: might_sleep()'s report only */
+	mutex_unlock(&kc_mutex);
+	msleep(1);		/* schedule(): "scheduling while atomic" */
+	spin_unlock(&kc_lock);
+	pr_err("kc_custom: FAIL: slept in atomic context without a panic\n");
+}
+
 static const struct { const char *name; void (*fn)(void); } kc_kinds[] = {
 	{ "ALIGN", kc_align },
 	{ "KFENCE_UAF_MOD", kc_kfence_uaf },
+	{ "SLEEP_ATOMIC", kc_sleep_atomic },
 };
 
 static ssize_t kc_custom_write(struct file *f, const char __user *ubuf, size_t len, loff_t *off)
@@ -109,4 +131,4 @@ static void __exit kc_custom_exit(void)
 module_init(kc_custom_init);
 module_exit(kc_custom_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("kcrash custom-kernel crash kinds: alignment fault, KFENCE use-after-free");
+MODULE_DESCRIPTION("kcrash custom-kernel crash kinds: alignment fault, KFENCE use-after-free, sleep in atomic context");

@@ -10,7 +10,8 @@
 #   DIR/runs/SUBDIR
 #   KIND: KASAN_UAF (LKDTM READ_AFTER_FREE), KASAN_OOB (LKDTM SLAB_LINEAR_OVERFLOW),
 #   UBSAN_BOUNDS (LKDTM ARRAY_BOUNDS), KFENCE_UAF (LKDTM KFENCE_READ_AFTER_FREE), ALIGN
-#   (kc_custom.ko), KFENCE_UAF_MOD (kc_custom.ko's), HARDLOCKUP (LKDTM HARDLOCKUP: QEMU's
+#   (kc_custom.ko), KFENCE_UAF_MOD (kc_custom.ko's), SLEEP_ATOMIC (kc_custom.ko's; a build
+#   with CONFIG_DEBUG_ATOMIC_SLEEP, the second, /work/scratch/custom2), HARDLOCKUP (LKDTM HARDLOCKUP: QEMU's
 #   default GICv2, no NMI: CPU 1 neither prints its backtrace nor stops),
 #   HARDLOCKUP_NMI (the same with -M virt,gic-version=3 irqchip.gicv3_pseudo_nmi=1); kc_trigger (here) maps KIND to LKDTM's
 #   name and runs on CPU 1; ../debian-dump/init sets the sysctls (crash_sysctls)
@@ -56,7 +57,7 @@ layout() { # KIND R F
   cp "$G"/{makedumpfile-dump-dmesg.txt,makedumpfile.log,build-info.txt,qemu-cmdline.txt,init-progress.txt,kc_crash-kinds.txt} "$F/ground-truth/" 2>/dev/null || true
   both=$(mktemp); { tr -d '\r' < "$F/console.log"; cat "$G/makedumpfile-dump-dmesg.txt"; } > "$both"
   # the culprit: the first lkdtm_KIND / kc_custom trigger frame of the report
-  site=$(grep -oE '(lkdtm_[A-Z_]+|kc_(align|kfence_uaf))\+0x[0-9a-f]+/0x[0-9a-f]+( \[kc_custom\])?' "$both" | head -1 || true)
+  site=$(grep -oE '(lkdtm_[A-Z_]+|kc_(align|kfence_uaf|sleep_atomic))\+0x[0-9a-f]+/0x[0-9a-f]+( \[kc_custom\])?' "$both" | head -1 || true)
   {
     echo "kind: $kind"
     echo "kernel: $(cat "$S/version.txt")"
