@@ -22,6 +22,7 @@
 
 struct section_copy {
 	const char *name;
+	bool deferred;        /* compressed, left to kc_debugcopy_ensure/_finish */
 	uint32_t type;
 	uint64_t flags;
 	uint64_t align;
@@ -201,6 +202,8 @@ static struct kc_error *write_elf(int fd, uint16_t machine, struct section_copy 
 	put_le16(ehdr + 62, (uint16_t)(shnum - 1)); /* e_shstrndx */
 	bool ok = write_at(fd, ehdr, sizeof(ehdr), 0);
 	for (size_t i = 0; ok && i < nr; i++) {
+		if (secs[i].deferred)
+			continue; /* a hole until inflated */
 		if (!secs[i].compression) {
 			ok = write_at(fd, secs[i].view, secs[i].size, secs[i].offset);
 		} else if (!inflate_to(fd, &secs[i])) {
@@ -227,16 +230,20 @@ static struct kc_error *write_elf(int fd, uint16_t machine, struct section_copy 
 		ok = write_at(fd, shdr, sizeof(shdr), shoff + 64 * (i + 1));
 	}
 	free(strtab);
+	/* Deferred sections at the end of the file are holes too: size it. */
+	ok = ok && ftruncate(fd, (off_t)(shoff + 64 * (uint64_t)shnum)) == 0;
 	return ok ? NULL : kc_error_os(errno, "%s", path);
 }
 
-struct kc_error *kc_debugcopy_write(Elf *elf, const char *path)
+/* ELF's .debug_* sections and notes, as they will be copied. */
+static struct kc_error *collect_sections(Elf *elf, struct section_copy *secs, size_t *nr_secs,
+					 uint16_t *machine)
 {
 	GElf_Ehdr ehdr;
 	size_t shstrndx;
 	if (!gelf_getehdr(elf, &ehdr) || elf_getshdrstrndx(elf, &shstrndx) != 0)
 		return kc_error_create(KC_ERR_FORMAT, "not an ELF file: %s", elf_errmsg(-1));
-	struct section_copy secs[MAX_SECTIONS];
+	*machine = ehdr.e_machine;
 	size_t nr = 0;
 	struct kc_error *err = NULL;
 	Elf_Scn *scn = NULL;
@@ -255,6 +262,16 @@ struct kc_error *kc_debugcopy_write(Elf *elf, const char *path)
 		err = section_bytes(scn, &shdr, name, &secs[nr]);
 		nr++;
 	}
+	*nr_secs = nr;
+	return err;
+}
+
+struct kc_error *kc_debugcopy_write(Elf *elf, const char *path)
+{
+	struct section_copy secs[MAX_SECTIONS];
+	size_t nr = 0;
+	uint16_t machine = 0;
+	struct kc_error *err = collect_sections(elf, secs, &nr, &machine);
 	char *tmp = NULL;
 	int fd = -1;
 	if (!err && asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
@@ -265,7 +282,7 @@ struct kc_error *kc_debugcopy_write(Elf *elf, const char *path)
 			err = kc_error_os(errno, "%s", tmp);
 	}
 	if (!err)
-		err = write_elf(fd, ehdr.e_machine, secs, nr, tmp);
+		err = write_elf(fd, machine, secs, nr, tmp);
 	if (fd >= 0 && close(fd) != 0 && !err)
 		err = kc_error_os(errno, "%s", tmp);
 	if (!err && rename(tmp, path) != 0)
@@ -274,4 +291,239 @@ struct kc_error *kc_debugcopy_write(Elf *elf, const char *path)
 		unlink(tmp);
 	free(tmp);
 	return err;
+}
+
+/* ---- the copy inflated as lookups need it -------------------------------- */
+
+/*
+ * Sections libdw reads only for source lines, locations, ranges and CFI
+ * (kc_dwarf_handle's users), left compressed until kc_debugcopy_finish.
+ */
+static bool deferrable(const char *name)
+{
+	static const char *const names[] = {".debug_line", ".debug_loclists", ".debug_loc",
+					    ".debug_frame", ".debug_rnglists", ".debug_ranges",
+					    ".debug_aranges"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+struct kc_debugcopy {
+	char *path, *tmp;
+	int fd;
+	struct section_copy secs[MAX_SECTIONS];
+	size_t nr;
+	size_t info;          /* .debug_info's index in secs */
+	z_stream zs;          /* .debug_info's zlib stream, inflated up to info_done */
+	bool zs_live;
+	uint64_t info_done;
+	uint8_t *chunk;
+	bool finished;
+};
+
+static bool uleb(const uint8_t **p, const uint8_t *end, uint64_t *value)
+{
+	*value = 0;
+	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
+		uint8_t byte = *(*p)++;
+		*value |= (uint64_t)(byte & 0x7f) << shift;
+		if (!(byte & 0x80))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether ABBREV (a .debug_abbrev) declares a form that reaches outside its
+ * own unit (DW_FORM_ref_addr, ref_sig8, GNU_ref_alt) or one that could be
+ * anything (DW_FORM_indirect): only without them may a unit be read while
+ * later units are not inflated yet. Malformed counts as yes.
+ */
+static bool abbrev_reaches_other_units(const uint8_t *abbrev, size_t len)
+{
+	const uint8_t *p = abbrev, *end = abbrev + len;
+	while (p < end) {
+		uint64_t code, tag, attr, form;
+		if (!uleb(&p, end, &code))
+			return true;
+		if (code == 0)
+			continue; /* the end of one unit's table */
+		if (!uleb(&p, end, &tag) || p >= end)
+			return true;
+		p++; /* DW_CHILDREN_yes/no */
+		for (;;) {
+			if (!uleb(&p, end, &attr) || !uleb(&p, end, &form))
+				return true;
+			if (attr == 0 && form == 0)
+				break;
+			if (form == 0x10 || form == 0x20 || form == 0x16 || form == 0x1f20)
+				return true;
+			if (form == 0x21) { /* DW_FORM_implicit_const: an SLEB128 follows */
+				uint64_t ignored;
+				if (!uleb(&p, end, &ignored))
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Inflate .debug_info up to END (clamped to its size). */
+static bool inflate_info(struct kc_debugcopy *copy, uint64_t end)
+{
+	const struct section_copy *sec = &copy->secs[copy->info];
+	if (end > sec->size)
+		end = sec->size;
+	while (copy->info_done < end) {
+		if (!copy->zs_live)
+			return false;
+		copy->zs.next_out = copy->chunk;
+		copy->zs.avail_out = INFLATE_CHUNK;
+		int r = inflate(&copy->zs, Z_NO_FLUSH);
+		size_t got = INFLATE_CHUNK - copy->zs.avail_out;
+		if ((r != Z_OK && r != Z_STREAM_END) || copy->info_done + got > sec->size ||
+		    (got == 0 && r != Z_STREAM_END) ||
+		    !write_at(copy->fd, copy->chunk, got, sec->offset + copy->info_done))
+			return false;
+		copy->info_done += got;
+		if (r == Z_STREAM_END) {
+			inflateEnd(&copy->zs);
+			copy->zs_live = false;
+			return copy->info_done == sec->size;
+		}
+	}
+	return true;
+}
+
+struct kc_error *kc_debugcopy_begin(Elf *elf, const char *path, struct kc_debugcopy **ret)
+{
+	*ret = NULL;
+	struct kc_debugcopy *copy = calloc(1, sizeof(*copy));
+	if (!copy)
+		return &kc_error_nomem;
+	copy->fd = -1;
+	copy->info = SIZE_MAX;
+	uint16_t machine = 0;
+	struct kc_error *err = collect_sections(elf, copy->secs, &copy->nr, &machine);
+	for (size_t i = 0; !err && i < copy->nr; i++) {
+		struct section_copy *sec = &copy->secs[i];
+		if (strcmp(sec->name, ".debug_info") == 0 && sec->compression == ELFCOMPRESS_ZLIB)
+			copy->info = i;
+		sec->deferred = sec->compression && (deferrable(sec->name) || copy->info == i);
+	}
+	if (!err && copy->info == SIZE_MAX)
+		err = kc_error_create(KC_ERR_UNSUPPORTED, "no zlib-compressed .debug_info");
+	if (!err && (!(copy->path = strdup(path)) || !(copy->chunk = malloc(INFLATE_CHUNK)) ||
+		     asprintf(&copy->tmp, "%s.tmp.%d", path, (int)getpid()) < 0)) {
+		copy->tmp = NULL;
+		err = &kc_error_nomem;
+	}
+	if (!err) {
+		copy->fd = open(copy->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (copy->fd < 0)
+			err = kc_error_os(errno, "%s", copy->tmp);
+	}
+	if (!err)
+		err = write_elf(copy->fd, machine, copy->secs, copy->nr, copy->tmp);
+	if (!err) {
+		const struct section_copy *info = &copy->secs[copy->info];
+		memset(&copy->zs, 0, sizeof(copy->zs));
+		copy->zs.next_in = (Bytef *)(uintptr_t)info->view;
+		copy->zs.avail_in = info->view_size > UINT32_MAX ? UINT32_MAX : (uInt)info->view_size;
+		copy->zs_live = info->view_size <= UINT32_MAX && inflateInit(&copy->zs) == Z_OK;
+		if (!copy->zs_live)
+			err = kc_error_create(KC_ERR_DECOMPRESS, ".debug_info: cannot start inflating");
+	}
+	/* Units read while later ones are holes must not point into them. */
+	for (size_t i = 0; !err && i < copy->nr; i++) {
+		const struct section_copy *sec = &copy->secs[i];
+		if (strcmp(sec->name, ".debug_abbrev") != 0)
+			continue;
+		uint8_t *abbrev = malloc(sec->size ? sec->size : 1);
+		bool read_ok = abbrev && pread(copy->fd, abbrev, sec->size, (off_t)sec->offset) ==
+					      (ssize_t)sec->size;
+		if (!read_ok || abbrev_reaches_other_units(abbrev, sec->size))
+			err = kc_error_create(KC_ERR_UNSUPPORTED,
+					      ".debug_abbrev: forms that refer to other units");
+		free(abbrev);
+	}
+	if (err) {
+		kc_debugcopy_free(copy);
+		return err;
+	}
+	*ret = copy;
+	return NULL;
+}
+
+const char *kc_debugcopy_temp_path(const struct kc_debugcopy *copy)
+{
+	return copy->tmp;
+}
+
+struct kc_error *kc_debugcopy_ensure_unit(struct kc_debugcopy *copy, uint64_t offset,
+					  uint64_t *unit_end)
+{
+	const struct section_copy *info = &copy->secs[copy->info];
+	*unit_end = info->size;
+	if (offset >= info->size)
+		return NULL;
+	/* The initial length: 4 bytes, or 0xffffffff and 8 more (64-bit DWARF). */
+	uint8_t header[12];
+	size_t header_len = info->size - offset < 12 ? (size_t)(info->size - offset) : 12;
+	if (!inflate_info(copy, offset + header_len) ||
+	    pread(copy->fd, header, header_len, (off_t)(info->offset + offset)) != (ssize_t)header_len)
+		return kc_error_create(KC_ERR_DECOMPRESS, ".debug_info: cannot inflate to 0x%llx",
+				       (unsigned long long)(offset + header_len));
+	uint64_t length = header_len >= 4 ? kc_get_le32(header) : 0;
+	uint64_t end = offset + 4 + length;
+	if (length == 0xffffffff)
+		end = header_len == 12 ? offset + 12 + kc_get_le64(header + 4) : info->size;
+	if (end > info->size || end < offset)
+		end = info->size;
+	if (!inflate_info(copy, end))
+		return kc_error_create(KC_ERR_DECOMPRESS, ".debug_info: cannot inflate to 0x%llx",
+				       (unsigned long long)end);
+	*unit_end = end;
+	return NULL;
+}
+
+struct kc_error *kc_debugcopy_finish(struct kc_debugcopy *copy)
+{
+	if (copy->finished)
+		return NULL;
+	if (!inflate_info(copy, copy->secs[copy->info].size))
+		return kc_error_create(KC_ERR_DECOMPRESS, ".debug_info did not inflate to %llu bytes",
+				       (unsigned long long)copy->secs[copy->info].size);
+	for (size_t i = 0; i < copy->nr; i++) {
+		struct section_copy *sec = &copy->secs[i];
+		if (!sec->deferred || i == copy->info)
+			continue;
+		if (!inflate_to(copy->fd, sec))
+			return kc_error_create(KC_ERR_DECOMPRESS,
+					       "%s: ELF compression type %u did not inflate to %llu bytes",
+					       sec->name, sec->compression, (unsigned long long)sec->size);
+		sec->deferred = false;
+	}
+	if (rename(copy->tmp, copy->path) != 0)
+		return kc_error_os(errno, "%s", copy->path);
+	copy->finished = true;
+	return NULL;
+}
+
+void kc_debugcopy_free(struct kc_debugcopy *copy)
+{
+	if (!copy)
+		return;
+	if (copy->zs_live)
+		inflateEnd(&copy->zs);
+	if (copy->fd >= 0)
+		close(copy->fd);
+	if (copy->tmp && !copy->finished)
+		unlink(copy->tmp);
+	free(copy->tmp);
+	free(copy->path);
+	free(copy->chunk);
+	free(copy);
 }

@@ -14,6 +14,7 @@
 #define KC_DEBUGCOPY_H
 
 #include <libelf.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -26,5 +27,27 @@ bool kc_debugcopy_needed(Elf *elf);
  * ELFCOMPRESS types) and its notes (the build id), for libdw.
  */
 struct kc_error *kc_debugcopy_write(Elf *elf, const char *path);
+
+/*
+ * The same copy, inflated as lookups need it: a zlib-compressed
+ * .debug_info unit by unit, in order (kc_debugcopy_ensure_unit), and the
+ * sections only source lines, locations, ranges and CFI need (.debug_line,
+ * .debug_loclists, .debug_frame, ...) at kc_debugcopy_finish; until then
+ * they are holes of the right size in a temporary file beside PATH
+ * (kc_debugcopy_temp_path) that libdw can map. A DIE is read only once its
+ * unit is inflated, so the copy is refused (KC_ERR_UNSUPPORTED) when
+ * .debug_abbrev declares forms that refer to other units (ref_addr,
+ * ref_sig8, GNU_ref_alt, indirect). kc_debugcopy_finish inflates the rest
+ * and renames the file to PATH; kc_debugcopy_free removes an unfinished one.
+ * ELF must stay open while COPY lives.
+ */
+struct kc_debugcopy;
+struct kc_error *kc_debugcopy_begin(Elf *elf, const char *path, struct kc_debugcopy **ret);
+const char *kc_debugcopy_temp_path(const struct kc_debugcopy *copy);
+/* Inflate the unit at .debug_info OFFSET whole; *UNIT_END is where it ends. */
+struct kc_error *kc_debugcopy_ensure_unit(struct kc_debugcopy *copy, uint64_t offset,
+					  uint64_t *unit_end);
+struct kc_error *kc_debugcopy_finish(struct kc_debugcopy *copy);
+void kc_debugcopy_free(struct kc_debugcopy *copy);
 
 #endif

@@ -89,6 +89,12 @@ struct kc_dwarf {
 	/* The cached uncompressed copy of compressed debug sections, if used. */
 	int debug_fd;
 	Elf *debug_elf;
+	/*
+	 * While the copy is being inflated as lookups need it: its writer, and
+	 * the .debug_info offset of the next unit the partial index will scan.
+	 */
+	struct kc_debugcopy *copy_partial;
+	uint64_t next_unit_offset;
 	uint8_t build_id[64];
 	size_t build_id_len;
 	struct stat st;
@@ -226,6 +232,7 @@ void kc_dwarf_close(struct kc_dwarf *dw)
 		elf_end(dw->debug_elf);
 	if (dw->debug_fd >= 0)
 		close(dw->debug_fd);
+	kc_debugcopy_free(dw->copy_partial);
 	if (dw->elf)
 		elf_end(dw->elf);
 	if (dw->fd >= 0)
@@ -314,12 +321,44 @@ static bool open_debug_copy(struct kc_dwarf *dw)
 			make_dirs(path); /* the cache directory */
 			*slash = '/';
 		}
-		struct kc_error *err = kc_debugcopy_write(dw->elf, path);
-		mapped = !err && map_debug_copy(dw, path);
+		/*
+		 * Inflated as lookups need it (src/debugcopy.h): a first run
+		 * pays for the units it reads, not for the whole .debug_info.
+		 */
+		struct kc_debugcopy *copy = NULL;
+		uint64_t first_end;
+		struct kc_error *err = kc_debugcopy_begin(dw->elf, path, &copy);
+		if (!err)
+			err = kc_debugcopy_ensure_unit(copy, 0, &first_end);
+		if (!err && map_debug_copy(dw, kc_debugcopy_temp_path(copy))) {
+			dw->copy_partial = copy;
+			dw->next_unit_offset = 0;
+			dw->info.debug_copy_partial = true;
+			mapped = true;
+		} else {
+			kc_debugcopy_free(copy);
+			kc_error_destroy(err);
+			err = kc_debugcopy_write(dw->elf, path);
+			mapped = !err && map_debug_copy(dw, path);
+		}
 		kc_error_destroy(err);
 	}
 	free(path);
 	return mapped;
+}
+
+/* Inflate what the copy still lacks (before anything reads beyond units). */
+static struct kc_error *complete_debug_copy(struct kc_dwarf *dw)
+{
+	if (!dw->copy_partial)
+		return NULL;
+	struct kc_error *err = kc_debugcopy_finish(dw->copy_partial);
+	if (err)
+		return kc_error_prefix(err, "%s: the uncompressed copy of its debug sections", dw->path);
+	kc_debugcopy_free(dw->copy_partial);
+	dw->copy_partial = NULL;
+	dw->info.debug_copy_partial = false;
+	return NULL;
 }
 
 static struct kc_error *ensure_dwarf(struct kc_dwarf *dw)
@@ -573,6 +612,14 @@ static struct kc_error *scan_next_unit(struct kc_dwarf *dw,
 {
 	Dwarf_Die cudie;
 	uint8_t unit_type;
+	uint64_t unit_end = 0;
+	if (dw->copy_partial) {
+		/* The unit libdw reads next must be inflated first. */
+		struct kc_error *err = kc_debugcopy_ensure_unit(dw->copy_partial,
+								dw->next_unit_offset, &unit_end);
+		if (err)
+			return kc_error_prefix(err, "%s", dw->path);
+	}
 	int r = dwarf_get_units(dw->dwarf, *cu, cu, NULL, &unit_type, &cudie, NULL);
 	*done = r != 0;
 	if (r < 0)
@@ -593,6 +640,7 @@ static struct kc_error *scan_next_unit(struct kc_dwarf *dw,
 				       (unsigned long long)dwarf_dieoffset(&cudie),
 				       dwarf_errmsg(-1));
 	dw->info.units_scanned++;
+	dw->next_unit_offset = unit_end;
 	if (b == dw->partial)
 		dw->info.nr_entries = b->nr_entries;
 	return NULL;
@@ -601,6 +649,9 @@ static struct kc_error *scan_next_unit(struct kc_dwarf *dw,
 static struct kc_error *scan_units(struct kc_dwarf *dw, struct index_builder *b,
 				   Dwarf_CU *cu)
 {
+	struct kc_error *complete = complete_debug_copy(dw);
+	if (complete)
+		return complete;
 	for (bool done = false; !done;) {
 		struct kc_error *err = scan_next_unit(dw, b, &cu, &done);
 		if (err)
@@ -913,6 +964,8 @@ static struct kc_error *load_index(struct kc_dwarf *dw, bool force_rebuild,
 				      &dw->info.cache_rejected)) {
 		dw->info.from_cache = true;
 		dw->info.build_seconds = 0;
+		/* Its entries name DIEs in any unit: the copy must be whole. */
+		err = complete_debug_copy(dw);
 	} else if (lazy) {
 		dw->partial = builder_new();
 		dw->partial_cu = NULL;
@@ -1742,7 +1795,10 @@ const struct kc_type_ops kc_dwarf_type_ops = {
 
 struct kc_error *kc_dwarf_handle(struct kc_dwarf *dw, Dwarf **ret)
 {
+	/* Its users read any unit, lines, CFI: the copy must be whole. */
 	struct kc_error *err = ensure_dwarf(dw);
+	if (!err)
+		err = complete_debug_copy(dw);
 	if (!err)
 		*ret = dw->dwarf;
 	return err;
@@ -1774,6 +1830,8 @@ struct kc_error *kc_dwarf_source_line(struct kc_dwarf *dw, uint64_t addr,
 				      const char **file, int *line)
 {
 	struct kc_error *err = ensure_dwarf(dw);
+	if (!err)
+		err = complete_debug_copy(dw);
 	if (err)
 		return err;
 	Dwarf_Die cu;

@@ -44,6 +44,12 @@ struct kc_dwarf_index_info {
 	 * compressed debug sections (src/debugcopy.h).
 	 */
 	bool uses_debug_copy;
+	/*
+	 * That copy is still being inflated as lookups need it (cold, no copy
+	 * in the cache yet): completed, and written to the cache, by the first
+	 * lookup that needs more than the units scanned (src/debugcopy.h).
+	 */
+	bool debug_copy_partial;
 	bool built;            /* false until the first lookup */
 	/*
 	 * Only the first units_scanned units are indexed yet: no cache file

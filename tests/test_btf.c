@@ -554,3 +554,71 @@ KC_TEST(dwarf_partial_index_matches_complete)
 	}
 	free(saved_copy);
 }
+
+/*
+ * A vmlinux with compressed debug sections (the 4k48 fixture's), cold: the
+ * cache copy is inflated unit by unit as lookups need (src/debugcopy.h), so
+ * ps and mod inflate only the first units; every command prints what the
+ * complete copy gives, and the first one that needs more (dis -l's source
+ * lines) completes the copy and writes it to the cache.
+ */
+KC_TEST(dwarf_partial_debug_copy_matches_complete)
+{
+	const char *fx = "arm64-6.1-4k48";
+	if (!kc_test_fixture_vmlinux(fx))
+		return;
+	const char *saved = getenv("KCRASH_CACHE_DIR");
+	char *saved_copy = saved ? strdup(saved) : NULL;
+	char *dirs[2], *cmd = NULL;
+	for (int i = 0; i < 2; i++) {
+		REQUIRE(asprintf(&dirs[i], "%s/partial-copy-%d", kc_test_scratch_dir(), i) > 0);
+		REQUIRE(asprintf(&cmd, "rm -rf '%s' && mkdir -p '%s'", dirs[i], dirs[i]) > 0);
+		REQUIRE(system(cmd) == 0);
+		free(cmd);
+	}
+	setenv("KCRASH_CACHE_DIR", dirs[0], 1);
+	struct kc_session *partial = open_with(fx, "vmcore.kdump-zlib", KC_TYPES_DWARF, NULL);
+	setenv("KCRASH_CACHE_DIR", dirs[1], 1);
+	struct kc_session *complete = open_with(fx, "vmcore.kdump-zlib", KC_TYPES_DWARF, NULL);
+	REQUIRE(partial && complete);
+	struct kc_dwarf *dw_partial = session_dwarf(partial), *dw_complete = session_dwarf(complete);
+	REQUIRE(dw_partial && dw_complete);
+	REQUIRE_OK(kc_dwarf_load_index(dw_complete));
+	struct kc_dwarf_index_info pinfo, cinfo;
+	kc_dwarf_index_info(dw_complete, &cinfo);
+	CHECK(cinfo.uses_debug_copy && !cinfo.debug_copy_partial);
+
+	setenv("KCRASH_CACHE_DIR", dirs[0], 1);
+	const char *first[] = {"ps", "mod"};
+	char *out_first = kc_test_run_commands(partial, first, 2);
+	kc_dwarf_index_info(dw_partial, &pinfo);
+	CHECK_MSG(pinfo.uses_debug_copy && pinfo.debug_copy_partial && pinfo.partial,
+		  "after ps and mod: copy %d, partial copy %d, partial index %d",
+		  pinfo.uses_debug_copy, pinfo.debug_copy_partial, pinfo.partial);
+	REQUIRE(asprintf(&cmd, "ls '%s'/*.debug >/dev/null 2>&1", dirs[0]) > 0);
+	CHECK_MSG(system(cmd) != 0, "a partial copy is not in the cache");
+	char *expect_first = kc_test_run_commands(complete, first, 2);
+	CHECK(strcmp(out_first, expect_first) == 0);
+	struct die_check dc = {.partial = partial, .complete = complete, .fixture = fx};
+	kc_kernel_for_each_member_key(partial, check_same_die, &dc);
+	CHECK_MSG(dc.checked > 40, "%s: %zu types compared", fx, dc.checked);
+	char *out_a = run_all(partial), *out_b = run_all(complete);
+	check_same_output(fx, out_a, "partial copy ", out_b, "complete copy");
+	kc_dwarf_index_info(dw_partial, &pinfo);
+	CHECK_MSG(!pinfo.debug_copy_partial, "dis -l completes the copy");
+	CHECK_MSG(system(cmd) == 0, "the completed copy is in the cache");
+	if (saved_copy)
+		setenv("KCRASH_CACHE_DIR", saved_copy, 1);
+	else
+		unsetenv("KCRASH_CACHE_DIR");
+	free(saved_copy);
+	free(out_first);
+	free(expect_first);
+	free(out_a);
+	free(out_b);
+	free(cmd);
+	free(dirs[0]);
+	free(dirs[1]);
+	kc_session_destroy(partial);
+	kc_session_destroy(complete);
+}

@@ -695,6 +695,12 @@ KC_TEST(dwarf_compressed_debug_copy)
 		kc_dwarf_index_info(dw, &info);
 		CHECK(info.compressed_debug);
 		used_copy[round] = info.uses_debug_copy;
+		/* The whole index reads every unit: the copy is completed and cached. */
+		REQUIRE_OK(kc_dwarf_load_index(dw));
+		kc_dwarf_index_info(dw, &info);
+		CHECK(!info.debug_copy_partial);
+		snprintf(cmd, sizeof(cmd), "ls '%s'/*.debug >/dev/null 2>&1", dir);
+		CHECK(system(cmd) == 0);
 		kc_dwarf_close(dw);
 	}
 	CHECK(used_copy[0] && used_copy[1] && used_copy[2]);
