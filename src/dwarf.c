@@ -95,6 +95,8 @@ struct kc_dwarf {
 	 */
 	struct kc_debugcopy *copy_partial;
 	uint64_t next_unit_offset;
+	/* Why no uncompressed copy could be made, for DWARF errors that follow. */
+	char *copy_error;
 	uint8_t build_id[64];
 	size_t build_id_len;
 	struct stat st;
@@ -233,6 +235,7 @@ void kc_dwarf_close(struct kc_dwarf *dw)
 	if (dw->debug_fd >= 0)
 		close(dw->debug_fd);
 	kc_debugcopy_free(dw->copy_partial);
+	free(dw->copy_error);
 	if (dw->elf)
 		elf_end(dw->elf);
 	if (dw->fd >= 0)
@@ -341,6 +344,8 @@ static bool open_debug_copy(struct kc_dwarf *dw)
 			err = kc_debugcopy_write(dw->elf, path);
 			mapped = !err && map_debug_copy(dw, path);
 		}
+		if (err && !dw->copy_error)
+			dw->copy_error = strdup(kc_error_message(err));
 		kc_error_destroy(err);
 	}
 	free(path);
@@ -623,8 +628,11 @@ static struct kc_error *scan_next_unit(struct kc_dwarf *dw,
 	int r = dwarf_get_units(dw->dwarf, *cu, cu, NULL, &unit_type, &cudie, NULL);
 	*done = r != 0;
 	if (r < 0)
-		return kc_error_create(KC_ERR_FORMAT, "%s: DWARF units: %s",
-				       dw->path, dwarf_errmsg(-1));
+		return kc_error_create(KC_ERR_FORMAT, "%s: DWARF units: %s%s%s%s",
+				       dw->path, dwarf_errmsg(-1),
+				       dw->copy_error ? " (its compressed debug sections: " : "",
+				       dw->copy_error ? dw->copy_error : "",
+				       dw->copy_error ? ")" : "");
 	if (r > 0)
 		return NULL;
 	Dwarf_Die die;

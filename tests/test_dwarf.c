@@ -774,3 +774,70 @@ KC_TEST(dwarf_zstd_compressed_debug_copy)
 	free(saved_copy);
 	unlink(zstd_path);
 }
+
+/*
+ * A damaged compressed .debug_info (bytes flipped early in its zlib
+ * stream): the lookup fails with one error that names the section, neither
+ * a crash nor a type read from garbage.
+ */
+KC_TEST(dwarf_damaged_compressed_debug_info)
+{
+	const char *vmlinux = kc_test_fixture("arm64-6.1-4k48", "vmlinux");
+	if (!vmlinux)
+		return;
+	char *bad = NULL, *dir = NULL, *cmd = NULL;
+	REQUIRE(asprintf(&bad, "%s/vmlinux-4k48-damaged", kc_test_scratch_dir()) > 0);
+	REQUIRE(asprintf(&dir, "%s/damaged-copy-cache", kc_test_scratch_dir()) > 0);
+	REQUIRE(asprintf(&cmd, "rm -rf '%s' && cp '%s' '%s'", dir, vmlinux, bad) > 0);
+	REQUIRE(system(cmd) == 0);
+	/* .debug_info's offset, from its section header (ELF64, little-endian). */
+	size_t len;
+	char *image = kc_test_read_file(bad, &len);
+	REQUIRE(image && len > 64);
+	uint64_t shoff;
+	uint16_t shentsize, shnum, shstrndx;
+	memcpy(&shoff, image + 0x28, 8);
+	memcpy(&shentsize, image + 0x3a, 2);
+	memcpy(&shnum, image + 0x3c, 2);
+	memcpy(&shstrndx, image + 0x3e, 2);
+	REQUIRE(shoff + (uint64_t)shnum * shentsize <= len && shstrndx < shnum);
+	uint64_t strtab;
+	memcpy(&strtab, image + shoff + (uint64_t)shstrndx * shentsize + 24, 8);
+	uint64_t info_offset = 0;
+	for (uint16_t i = 0; i < shnum; i++) {
+		const char *sh = image + shoff + (uint64_t)i * shentsize;
+		uint32_t name;
+		memcpy(&name, sh, 4);
+		if (strtab + name < len && strcmp(image + strtab + name, ".debug_info") == 0)
+			memcpy(&info_offset, sh + 24, 8);
+	}
+	REQUIRE(info_offset && info_offset + 24 + 2000 < len);
+	for (size_t i = 0; i < 64; i++)
+		image[info_offset + 24 + 1000 + i] ^= 0x5a;
+	FILE *f = fopen(bad, "wb");
+	REQUIRE(f);
+	fwrite(image, 1, len, f);
+	fclose(f);
+	free(image);
+	const char *saved = getenv("KCRASH_CACHE_DIR");
+	char *saved_copy = saved ? strdup(saved) : NULL;
+	setenv("KCRASH_CACHE_DIR", dir, 1);
+	struct kc_dwarf *dw;
+	REQUIRE_OK(kc_dwarf_open(bad, NULL, 0, &dw));
+	struct kc_type task;
+	struct kc_error *err = kc_dwarf_find_type(dw, "struct task_struct", &task);
+	CHECK_MSG(err && strstr(kc_error_message(err), ".debug_info") &&
+		  !strchr(kc_error_message(err), '\n'),
+		  "damaged .debug_info: %s", err ? kc_error_message(err) : "no error");
+	kc_error_destroy(err);
+	kc_dwarf_close(dw);
+	if (saved_copy)
+		setenv("KCRASH_CACHE_DIR", saved_copy, 1);
+	else
+		unsetenv("KCRASH_CACHE_DIR");
+	free(saved_copy);
+	unlink(bad);
+	free(bad);
+	free(dir);
+	free(cmd);
+}
