@@ -112,58 +112,81 @@ static bool write_at(int fd, const void *buf, size_t len, uint64_t offset)
 enum { INFLATE_CHUNK = 1 << 20 };
 
 /*
- * Start a raw inflate of the zlib stream IN (LEN bytes): its 2-byte header is
- * checked (deflate, no preset dictionary) and skipped, and its trailing
- * adler32 is left unread, which is 6% of zlib's time on kernel DWARF; sizes
- * are still checked, and a damaged stream still fails to inflate.
+ * A zlib section being inflated into a file at the section's offset, a
+ * chunk at a time: raw inflate, its 2-byte header checked (deflate, no
+ * preset dictionary) and skipped, its trailing adler32 left unread (6% of
+ * zlib's time on kernel DWARF); sizes are still checked, and a damaged
+ * stream still fails to inflate.
  */
-static bool zlib_start_raw(z_stream *zs, const uint8_t *in, uint64_t len, uint64_t *left)
+struct zlib_inflater {
+	z_stream zs;
+	uint64_t left_in; /* input not yet handed to zs */
+	uint64_t done;    /* bytes written */
+	bool live;
+};
+
+static bool zlib_start(struct zlib_inflater *z, const struct section_copy *sec)
 {
-	memset(zs, 0, sizeof(*zs));
-	if (len < 2 || (in[0] & 0x0f) != 8 || (in[0] >> 4) > 7 || (in[1] & 0x20) ||
-	    ((unsigned)in[0] * 256 + in[1]) % 31 != 0 || inflateInit2(zs, -15) != Z_OK)
+	memset(z, 0, sizeof(*z));
+	const uint8_t *in = sec->view;
+	if (sec->view_size < 2 || (in[0] & 0x0f) != 8 || (in[0] >> 4) > 7 || (in[1] & 0x20) ||
+	    ((unsigned)in[0] * 256 + in[1]) % 31 != 0 || inflateInit2(&z->zs, -15) != Z_OK)
 		return false;
-	zs->next_in = (Bytef *)(uintptr_t)(in + 2);
-	*left = len - 2;
-	uInt n = *left > UINT32_MAX ? UINT32_MAX : (uInt)*left;
-	zs->avail_in = n;
-	*left -= n;
+	z->zs.next_in = (Bytef *)(uintptr_t)(in + 2);
+	z->left_in = sec->view_size - 2;
+	z->live = true;
 	return true;
 }
 
-static bool inflate_to(int fd, const struct section_copy *sec)
+static void zlib_end(struct zlib_inflater *z)
+{
+	if (z->live)
+		inflateEnd(&z->zs);
+	z->live = false;
+}
+
+/* Inflate SEC into FD until END (at most its size) bytes are written. */
+static bool zlib_inflate_to(struct zlib_inflater *z, int fd, const struct section_copy *sec,
+			    uint8_t *chunk, uint64_t end)
+{
+	while (z->done < end) {
+		if (!z->live)
+			return false;
+		if (z->zs.avail_in == 0 && z->left_in) {
+			uInt n = z->left_in > UINT32_MAX ? UINT32_MAX : (uInt)z->left_in;
+			z->zs.avail_in = n;
+			z->left_in -= n;
+		}
+		z->zs.next_out = chunk;
+		z->zs.avail_out = INFLATE_CHUNK;
+		int r = inflate(&z->zs, Z_NO_FLUSH);
+		size_t got = INFLATE_CHUNK - z->zs.avail_out;
+		bool truncated = r == Z_OK && got == 0 && z->zs.avail_in == 0 && !z->left_in;
+		if ((r != Z_OK && r != Z_STREAM_END) || truncated || z->done + got > sec->size ||
+		    !write_at(fd, chunk, got, sec->offset + z->done))
+			return false;
+		z->done += got;
+		if (r == Z_STREAM_END) {
+			zlib_end(z);
+			return z->done == sec->size;
+		}
+	}
+	return true;
+}
+
+/* Inflate the whole of SEC into FD at its offset. */
+static struct kc_error *inflate_to(int fd, const struct section_copy *sec)
 {
 	uint8_t *chunk = malloc(INFLATE_CHUNK);
 	if (!chunk)
-		return false;
-	uint64_t written = 0;
+		return &kc_error_nomem;
 	bool ok = false;
 	if (sec->compression == ELFCOMPRESS_ZLIB) {
-		z_stream zs;
-		uint64_t left_in;
-		if (zlib_start_raw(&zs, sec->view, sec->view_size, &left_in)) {
-			int r = Z_OK;
-			while (r == Z_OK) {
-				if (zs.avail_in == 0 && left_in) {
-					uInt n = left_in > UINT32_MAX ? UINT32_MAX : (uInt)left_in;
-					zs.avail_in = n;
-					left_in -= n;
-				}
-				zs.next_out = chunk;
-				zs.avail_out = INFLATE_CHUNK;
-				r = inflate(&zs, Z_NO_FLUSH);
-				size_t got = INFLATE_CHUNK - zs.avail_out;
-				if ((r != Z_OK && r != Z_STREAM_END) || written + got > sec->size ||
-				    !write_at(fd, chunk, got, sec->offset + written))
-					break;
-				written += got;
-				if (r == Z_OK && got == 0 && zs.avail_in == 0 && !left_in)
-					break; /* truncated input */
-			}
-			ok = r == Z_STREAM_END && written == sec->size;
-			inflateEnd(&zs);
-		}
+		struct zlib_inflater z;
+		ok = zlib_start(&z, sec) && zlib_inflate_to(&z, fd, sec, chunk, sec->size);
+		zlib_end(&z);
 	} else if (sec->compression == ELFCOMPRESS_ZSTD) {
+		uint64_t written = 0;
 		ZSTD_DStream *ds = ZSTD_createDStream();
 		ZSTD_inBuffer in = {sec->view, sec->view_size, 0};
 		size_t r = ds ? ZSTD_initDStream(ds) : 1;
@@ -180,7 +203,10 @@ static bool inflate_to(int fd, const struct section_copy *sec)
 		ZSTD_freeDStream(ds);
 	}
 	free(chunk);
-	return ok;
+	if (ok)
+		return NULL;
+	return kc_error_create(KC_ERR_DECOMPRESS, "%s: ELF compression type %u did not inflate to %llu bytes",
+			       sec->name, sec->compression, (unsigned long long)sec->size);
 }
 
 /* Layout: ELF header | sections (8-aligned) | .shstrtab | section headers. */
@@ -224,12 +250,12 @@ static struct kc_error *write_elf(int fd, uint16_t machine, struct section_copy 
 			continue; /* a hole until inflated */
 		if (!secs[i].compression) {
 			ok = write_at(fd, secs[i].view, secs[i].size, secs[i].offset);
-		} else if (!inflate_to(fd, &secs[i])) {
-			free(strtab);
-			return kc_error_create(KC_ERR_DECOMPRESS,
-					       "%s: ELF compression type %u did not inflate to %llu bytes",
-					       secs[i].name, secs[i].compression,
-					       (unsigned long long)secs[i].size);
+		} else {
+			struct kc_error *err = inflate_to(fd, &secs[i]);
+			if (err) {
+				free(strtab);
+				return err;
+			}
 		}
 	}
 	ok = ok && write_at(fd, strtab, strtab_size, strtab_offset);
@@ -334,9 +360,7 @@ struct kc_debugcopy {
 	struct section_copy secs[MAX_SECTIONS];
 	size_t nr;
 	size_t info;          /* .debug_info's index in secs */
-	z_stream zs;          /* .debug_info's zlib stream, inflated up to info_done */
-	bool zs_live;
-	uint64_t info_done;
+	struct zlib_inflater info_z; /* .debug_info's stream, inflated so far */
 	uint8_t *chunk;
 	bool finished;
 };
@@ -392,27 +416,8 @@ static bool abbrev_reaches_other_units(const uint8_t *abbrev, size_t len)
 static bool inflate_info(struct kc_debugcopy *copy, uint64_t end)
 {
 	const struct section_copy *sec = &copy->secs[copy->info];
-	if (end > sec->size)
-		end = sec->size;
-	while (copy->info_done < end) {
-		if (!copy->zs_live)
-			return false;
-		copy->zs.next_out = copy->chunk;
-		copy->zs.avail_out = INFLATE_CHUNK;
-		int r = inflate(&copy->zs, Z_NO_FLUSH);
-		size_t got = INFLATE_CHUNK - copy->zs.avail_out;
-		if ((r != Z_OK && r != Z_STREAM_END) || copy->info_done + got > sec->size ||
-		    (got == 0 && r != Z_STREAM_END) ||
-		    !write_at(copy->fd, copy->chunk, got, sec->offset + copy->info_done))
-			return false;
-		copy->info_done += got;
-		if (r == Z_STREAM_END) {
-			inflateEnd(&copy->zs);
-			copy->zs_live = false;
-			return copy->info_done == sec->size;
-		}
-	}
-	return true;
+	return zlib_inflate_to(&copy->info_z, copy->fd, sec, copy->chunk,
+			       end < sec->size ? end : sec->size);
 }
 
 struct kc_error *kc_debugcopy_begin(Elf *elf, const char *path, struct kc_debugcopy **ret)
@@ -445,14 +450,8 @@ struct kc_error *kc_debugcopy_begin(Elf *elf, const char *path, struct kc_debugc
 	}
 	if (!err)
 		err = write_elf(copy->fd, machine, copy->secs, copy->nr, copy->tmp);
-	if (!err) {
-		const struct section_copy *info = &copy->secs[copy->info];
-		uint64_t left;
-		copy->zs_live = info->view_size <= UINT32_MAX &&
-				zlib_start_raw(&copy->zs, info->view, info->view_size, &left);
-		if (!copy->zs_live)
-			err = kc_error_create(KC_ERR_DECOMPRESS, ".debug_info: cannot start inflating");
-	}
+	if (!err && !zlib_start(&copy->info_z, &copy->secs[copy->info]))
+		err = kc_error_create(KC_ERR_DECOMPRESS, ".debug_info: not a zlib stream");
 	/* Units read while later ones are holes must not point into them. */
 	for (size_t i = 0; !err && i < copy->nr; i++) {
 		const struct section_copy *sec = &copy->secs[i];
@@ -517,10 +516,9 @@ struct kc_error *kc_debugcopy_finish(struct kc_debugcopy *copy)
 		struct section_copy *sec = &copy->secs[i];
 		if (!sec->deferred || i == copy->info)
 			continue;
-		if (!inflate_to(copy->fd, sec))
-			return kc_error_create(KC_ERR_DECOMPRESS,
-					       "%s: ELF compression type %u did not inflate to %llu bytes",
-					       sec->name, sec->compression, (unsigned long long)sec->size);
+		struct kc_error *err = inflate_to(copy->fd, sec);
+		if (err)
+			return err;
 		sec->deferred = false;
 	}
 	if (rename(copy->tmp, copy->path) != 0)
@@ -533,8 +531,7 @@ void kc_debugcopy_free(struct kc_debugcopy *copy)
 {
 	if (!copy)
 		return;
-	if (copy->zs_live)
-		inflateEnd(&copy->zs);
+	zlib_end(&copy->info_z);
 	if (copy->fd >= 0)
 		close(copy->fd);
 	if (copy->tmp && !copy->finished)
