@@ -118,6 +118,7 @@ struct kc_dwarf {
 static char *cache_path_ext(const struct kc_dwarf *dw, const char *ext);
 static void make_dirs(const char *path);
 static void builder_free(struct index_builder *b);
+static bool write_cache(const char *path, const struct index_view *view);
 
 /* ---- opening ------------------------------------------------------------ */
 
@@ -743,17 +744,31 @@ static struct index_builder *builder_new(void)
 	return b;
 }
 
-static struct kc_error *build_index(struct kc_dwarf *dw, struct index_view *view)
+/*
+ * Scan the units after CU into B (a new builder holds none; a partial
+ * index's, those up to CU), make it dw->index and write it to the cache at
+ * PATH (NULL: none). Takes B.
+ */
+static struct kc_error *complete_index(struct kc_dwarf *dw, struct index_builder *b,
+				       Dwarf_CU *cu, const char *path)
 {
 	double start = now_seconds();
-	dw->info.units_scanned = 0;
-	struct index_builder *b = builder_new();
-	struct kc_error *err = b ? scan_units(dw, b, NULL) : &kc_error_nomem;
+	index_view_release(&dw->index);
+	if (b == dw->partial) {
+		dw->partial = NULL;
+		dw->info.partial = false;
+	}
+	struct kc_error *err = b ? scan_units(dw, b, cu) : &kc_error_nomem;
 	if (!err)
-		err = serialize(dw, b, view);
+		err = serialize(dw, b, &dw->index);
 	builder_free(b);
-	dw->info.build_seconds = now_seconds() - start;
-	return err;
+	dw->info.build_seconds += now_seconds() - start;
+	if (err)
+		return err;
+	dw->info.from_cache = false;
+	if (path)
+		dw->info.cache_written = write_cache(path, &dw->index);
+	return NULL;
 }
 
 /* ---- the index: the cache file ----------------------------------------- */
@@ -929,19 +944,15 @@ static bool write_cache(const char *path, const struct index_view *view)
 	return ok;
 }
 
+/* The index built afresh from every unit (a partial one is dropped). */
 static struct kc_error *rebuild_index(struct kc_dwarf *dw, const char *path)
 {
-	index_view_release(&dw->index);
 	builder_free(dw->partial);
 	dw->partial = NULL;
 	dw->info.partial = false;
-	struct kc_error *err = build_index(dw, &dw->index);
-	if (err)
-		return err;
-	dw->info.from_cache = false;
-	if (path)
-		dw->info.cache_written = write_cache(path, &dw->index);
-	return NULL;
+	dw->info.units_scanned = 0;
+	dw->info.build_seconds = 0;
+	return complete_index(dw, builder_new(), NULL, path);
 }
 
 /*
@@ -958,16 +969,7 @@ static struct kc_error *load_index(struct kc_dwarf *dw, bool force_rebuild,
 		dw->info.cache_rejected = true;
 		err = rebuild_index(dw, path);
 	} else if (dw->partial) {
-		double start = now_seconds();
-		err = scan_units(dw, dw->partial, dw->partial_cu);
-		if (!err)
-			err = serialize(dw, dw->partial, &dw->index);
-		dw->info.build_seconds += now_seconds() - start;
-		builder_free(dw->partial);
-		dw->partial = NULL;
-		dw->info.partial = false;
-		if (!err && path)
-			dw->info.cache_written = write_cache(path, &dw->index);
+		err = complete_index(dw, dw->partial, dw->partial_cu, path);
 	} else if (path && load_cache(dw, path, &dw->index,
 				      &dw->info.cache_rejected)) {
 		dw->info.from_cache = true;
@@ -1097,6 +1099,12 @@ static bool entry_die(struct kc_dwarf *dw, const struct index_entry *e,
 	return die_name && strcmp(die_name, name) == 0;
 }
 
+static struct kc_error *entry_mismatch(const struct kc_dwarf *dw, const char *name)
+{
+	return kc_error_create(KC_ERR_FORMAT, "%s: DWARF index entry for `%s' does not match the DWARF",
+			       dw->path, name);
+}
+
 /*
  * Find (ns, name) and its DIE; *found false if absent. A cached index whose
  * entry does not check out is rebuilt from the DWARF, once. ALIAS (may be
@@ -1124,9 +1132,7 @@ static struct kc_error *lookup_alias(struct kc_dwarf *dw, unsigned ns,
 			if (alias && strcmp(dw->partial->names + e->name_offset, name) != 0)
 				name = alias;
 			if (!entry_die(dw, e, ns, name, die))
-				return kc_error_create(KC_ERR_FORMAT,
-						       "%s: DWARF index entry for `%s' does not match the DWARF",
-						       dw->path, name);
+				return entry_mismatch(dw, name);
 			*found = true;
 			if (entry)
 				*entry = e; /* valid until the next lookup */
@@ -1153,9 +1159,7 @@ static struct kc_error *lookup_alias(struct kc_dwarf *dw, unsigned ns,
 			return NULL;
 		}
 		if (attempt > 0 || !dw->info.from_cache)
-			return kc_error_create(KC_ERR_FORMAT,
-					       "%s: DWARF index entry for `%s' does not match the DWARF",
-					       dw->path, name);
+			return entry_mismatch(dw, name);
 		err = load_index(dw, true, false);
 		if (err)
 			return err;
@@ -1837,13 +1841,12 @@ bool kc_dwarf_unit_holding(Dwarf *dwarf, uint64_t addr, Dwarf_Die *cu)
 struct kc_error *kc_dwarf_source_line(struct kc_dwarf *dw, uint64_t addr,
 				      const char **file, int *line)
 {
-	struct kc_error *err = ensure_dwarf(dw);
-	if (!err)
-		err = complete_debug_copy(dw);
+	Dwarf *dwarf;
+	struct kc_error *err = kc_dwarf_handle(dw, &dwarf);
 	if (err)
 		return err;
 	Dwarf_Die cu;
-	if (!unit_holding(dw->dwarf, addr, &cu))
+	if (!unit_holding(dwarf, addr, &cu))
 		return kc_error_address(KC_ERR_LOOKUP, addr,
 					"no compile unit covers 0x%llx",
 					(unsigned long long)addr);
