@@ -845,6 +845,14 @@ const struct kc_task *kc_task_by_addr(const struct kc_task_list *list, uint64_t 
 	return NULL;
 }
 
+const struct kc_task *kc_task_active_on(const struct kc_task_list *list, int cpu)
+{
+	for (size_t i = 0; i < list->nr_tasks; i++)
+		if (list->tasks[i].is_active && list->tasks[i].cpu == cpu)
+			return &list->tasks[i];
+	return NULL;
+}
+
 size_t kc_tasks_with_pid(const struct kc_task_list *list, int64_t pid)
 {
 	size_t n = 0;

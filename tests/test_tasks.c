@@ -198,6 +198,13 @@ static void check_task_list(const char *fixture, const char *dump_file)
 	for (size_t i = 0; i < list->nr_tasks; i++)
 		active += list->tasks[i].is_active;
 	CHECK_EQ_U64(active, list->nr_cpus);
+	/* Each CPU's active task: the crasher on the crash CPU, one per CPU. */
+	CHECK(kc_task_active_on(list, (int)crash_cpu) == crasher);
+	for (unsigned cpu = 0; cpu < list->nr_cpus; cpu++) {
+		const struct kc_task *t = kc_task_active_on(list, (int)cpu);
+		CHECK_MSG(t && t->is_active && t->cpu == (int)cpu, "CPU %u: no active task", cpu);
+	}
+	CHECK(kc_task_active_on(list, (int)list->nr_cpus) == NULL);
 	/* Memory: the user processes have an mm, a size and a share of RAM. */
 	CHECK(list->totalram_pages > 0);
 	CHECK(crasher->mm && crasher->total_vm > 0 && crasher->rss > 0 &&

@@ -71,6 +71,8 @@ const struct kc_task *kc_task_by_pid(const struct kc_task_list *list,
 				     int64_t pid);
 const struct kc_task *kc_task_by_addr(const struct kc_task_list *list,
 				      uint64_t task);
+/* CPU's active task (runqueues[cpu].curr, its idle task when idle). */
+const struct kc_task *kc_task_active_on(const struct kc_task_list *list, int cpu);
 size_t kc_tasks_with_pid(const struct kc_task_list *list, int64_t pid);
 
 /*

@@ -96,13 +96,10 @@ static struct kc_error *run_bt(struct kc_session *session,
 	bool first = true;
 	if (req->all_cpus) {
 		for (unsigned cpu = 0; cpu < list->nr_cpus; cpu++) {
-			for (size_t i = 0; i < list->nr_tasks; i++) {
-				const struct kc_task *t = &list->tasks[i];
-				if (t->is_active && t->cpu == (int)cpu) {
-					show_task(session, t, req, first, out);
-					first = false;
-					break;
-				}
+			const struct kc_task *t = kc_task_active_on(list, (int)cpu);
+			if (t) {
+				show_task(session, t, req, first, out);
+				first = false;
 			}
 		}
 	} else if (req->any_selected) {

@@ -303,15 +303,6 @@ static int64_t pid_after_colon(const char *start, const char *end)
 	return strtoll(colon + 1, NULL, 10);
 }
 
-/* CPU's active task (runqueues[cpu].curr), or NULL. */
-static const struct kc_task *active_on(const struct kc_task_list *tasks, int cpu)
-{
-	for (size_t i = 0; i < tasks->nr_tasks; i++)
-		if (tasks->tasks[i].is_active && tasks->tasks[i].cpu == cpu)
-			return &tasks->tasks[i];
-	return NULL;
-}
-
 /*
  * Which task the first report is about, from its header: "INFO: task
  * comm:PID blocked for more than N seconds." (hung task), "... stuck for
@@ -337,7 +328,7 @@ static void collect_subject(struct kc_session *session, struct triage *t,
 		subject = pid > 0 ? kc_task_by_pid(tasks, pid) : NULL;
 		why = "the task spinning on the locked-up CPU";
 	} else if (strcmp(r->kind, "hard-lockup") == 0 && (p = strstr(h, "on cpu "))) {
-		subject = active_on(tasks, atoi(p + 7));
+		subject = kc_task_active_on(tasks, atoi(p + 7));
 		why = "the active task of the locked-up CPU";
 	} else if (r->pid > 0) {
 		subject = kc_task_by_pid(tasks, r->pid);
@@ -364,7 +355,7 @@ static void collect_cpus(struct kc_session *session, struct triage *t,
 		return;
 	}
 	for (unsigned cpu = 0; cpu < tasks->nr_cpus; cpu++) {
-		const struct kc_task *task = active_on(tasks, (int)cpu);
+		const struct kc_task *task = kc_task_active_on(tasks, (int)cpu);
 		if (!task)
 			continue;
 		struct triage_cpu *c = &t->cpus[t->nr_cpus++];
