@@ -471,3 +471,17 @@ size_t kc_test_check_proc_kallsyms(const struct kc_symtab *symtab, uint64_t kasl
 			     label, bad);
 	return at;
 }
+
+char *kc_test_getenv_copy(const char *name)
+{
+	const char *value = getenv(name);
+	return value ? strdup(value) : NULL;
+}
+
+void kc_test_restore_env(const char *name, const char *saved)
+{
+	if (saved)
+		setenv(name, saved, 1);
+	else
+		unsetenv(name);
+}

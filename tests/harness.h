@@ -39,6 +39,10 @@ void kc_test_register(struct kc_test *test);
 void kc_test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void kc_test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* NAME's value, malloc'd, or NULL when unset; and putting it back (unset
+ * when SAVED is NULL), for tests that change the environment for a while. */
+char *kc_test_getenv_copy(const char *name);
+void kc_test_restore_env(const char *name, const char *saved);
 bool kc_test_failed(void);
 
 /* Record a failure unless OK; returns OK (usable as a statement or a test). */

@@ -459,6 +459,24 @@ static void check_same_die(void *ctx, const char *type, const char *member)
 	kc_error_destroy(eb);
 }
 
+/*
+ * PARTIAL (an index or copy built only as far as lookups went) answers as
+ * COMPLETE does: every type the commands use is the same DIE (the first
+ * unit's), and every fixture command prints the same.
+ */
+static void check_partial_matches(const char *fixture, struct kc_session *partial,
+				  const char *partial_label, struct kc_session *complete,
+				  const char *complete_label)
+{
+	struct die_check dc = {.partial = partial, .complete = complete, .fixture = fixture};
+	kc_kernel_for_each_member_key(partial, check_same_die, &dc);
+	CHECK_MSG(dc.checked > 40, "%s: %zu types compared", fixture, dc.checked);
+	char *out_a = run_all(partial), *out_b = run_all(complete);
+	check_same_output(fixture, out_a, partial_label, out_b, complete_label);
+	free(out_a);
+	free(out_b);
+}
+
 static struct kc_dwarf *session_dwarf(struct kc_session *session)
 {
 	struct kc_types *types;
@@ -478,18 +496,14 @@ static struct kc_dwarf *session_dwarf(struct kc_session *session)
  */
 KC_TEST(dwarf_partial_index_matches_complete)
 {
-	const char *saved = getenv("KCRASH_CACHE_DIR");
-	char *saved_copy = saved ? strdup(saved) : NULL;
+	char *saved_copy = kc_test_getenv_copy("KCRASH_CACHE_DIR");
 	for (size_t i = 0; i < kc_test_nr_fixtures; i++) {
 		const char *fx = kc_test_fixture_names[i];
 		if (!kc_test_fixture_vmlinux(fx))
 			break;
 		setenv("KCRASH_CACHE_DIR", "", 1); /* no cache: the index starts empty */
 		struct kc_session *partial = open_with(fx, "vmcore.kdump-zlib", KC_TYPES_DWARF, NULL);
-		if (saved_copy)
-			setenv("KCRASH_CACHE_DIR", saved_copy, 1);
-		else
-			unsetenv("KCRASH_CACHE_DIR");
+		kc_test_restore_env("KCRASH_CACHE_DIR", saved_copy);
 		struct kc_session *complete = open_with(fx, "vmcore.kdump-zlib", KC_TYPES_DWARF, NULL);
 		if (!partial || !complete) {
 			kc_session_destroy(partial);
@@ -521,12 +535,7 @@ KC_TEST(dwarf_partial_index_matches_complete)
 		char *expect_first = kc_test_run_commands(complete, first, 2);
 		CHECK(strcmp(out_first, expect_first) == 0);
 
-		/* Every type the commands use: the same DIE (the first unit's). */
-		struct die_check dc = {.partial = partial, .complete = complete, .fixture = fx};
-		kc_kernel_for_each_member_key(partial, check_same_die, &dc);
-		CHECK_MSG(dc.checked > 40, "%s: %zu types compared", fx, dc.checked);
-		char *out_a = run_all(partial), *out_b = run_all(complete);
-		check_same_output(fx, out_a, "partial ", out_b, "complete");
+		check_partial_matches(fx, partial, "partial ", complete, "complete");
 		/* A miss scans every unit: the index is complete, answers unchanged. */
 		struct kc_type t;
 		struct kc_error *err = kc_dwarf_find_type(dw_partial, "struct kcrash_no_such_type", &t);
@@ -540,15 +549,10 @@ KC_TEST(dwarf_partial_index_matches_complete)
 			  cinfo.nr_entries, pinfo.cache_written);
 		char *again = kc_test_run_commands(partial, first, 2);
 		CHECK(strcmp(again, expect_first) == 0);
-		if (saved_copy)
-			setenv("KCRASH_CACHE_DIR", saved_copy, 1);
-		else
-			unsetenv("KCRASH_CACHE_DIR");
+		kc_test_restore_env("KCRASH_CACHE_DIR", saved_copy);
 		free(out_first);
 		free(expect_first);
 		free(again);
-		free(out_a);
-		free(out_b);
 		kc_session_destroy(partial);
 		kc_session_destroy(complete);
 	}
@@ -567,8 +571,7 @@ KC_TEST(dwarf_partial_debug_copy_matches_complete)
 	const char *fx = "arm64-6.1-4k48";
 	if (!kc_test_fixture_vmlinux(fx))
 		return;
-	const char *saved = getenv("KCRASH_CACHE_DIR");
-	char *saved_copy = saved ? strdup(saved) : NULL;
+	char *saved_copy = kc_test_getenv_copy("KCRASH_CACHE_DIR");
 	char *dirs[2], *cmd = NULL;
 	for (int i = 0; i < 2; i++) {
 		REQUIRE(asprintf(&dirs[i], "%s/partial-copy-%d", kc_test_scratch_dir(), i) > 0);
@@ -599,23 +602,14 @@ KC_TEST(dwarf_partial_debug_copy_matches_complete)
 	CHECK_MSG(system(cmd) != 0, "a partial copy is not in the cache");
 	char *expect_first = kc_test_run_commands(complete, first, 2);
 	CHECK(strcmp(out_first, expect_first) == 0);
-	struct die_check dc = {.partial = partial, .complete = complete, .fixture = fx};
-	kc_kernel_for_each_member_key(partial, check_same_die, &dc);
-	CHECK_MSG(dc.checked > 40, "%s: %zu types compared", fx, dc.checked);
-	char *out_a = run_all(partial), *out_b = run_all(complete);
-	check_same_output(fx, out_a, "partial copy ", out_b, "complete copy");
+	check_partial_matches(fx, partial, "partial copy ", complete, "complete copy");
 	kc_dwarf_index_info(dw_partial, &pinfo);
 	CHECK_MSG(!pinfo.debug_copy_partial, "dis -l completes the copy");
 	CHECK_MSG(system(cmd) == 0, "the completed copy is in the cache");
-	if (saved_copy)
-		setenv("KCRASH_CACHE_DIR", saved_copy, 1);
-	else
-		unsetenv("KCRASH_CACHE_DIR");
+	kc_test_restore_env("KCRASH_CACHE_DIR", saved_copy);
 	free(saved_copy);
 	free(out_first);
 	free(expect_first);
-	free(out_a);
-	free(out_b);
 	free(cmd);
 	free(dirs[0]);
 	free(dirs[1]);

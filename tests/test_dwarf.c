@@ -656,6 +656,17 @@ KC_TEST(dwarf_fixture_cached_index)
 	}
 }
 
+/* struct task_struct's size and thread.cpu_context.pc's offset in DW. */
+static void task_struct_layout(struct kc_dwarf *dw, uint64_t *size, uint64_t *pc_offset)
+{
+	struct kc_type task;
+	struct kc_member member;
+	REQUIRE_OK(kc_dwarf_find_type(dw, "struct task_struct", &task));
+	REQUIRE_OK(kc_type_size(&task, size));
+	REQUIRE_OK(kc_type_member(&task, "thread.cpu_context.pc", &member));
+	*pc_offset = member.offset;
+}
+
 /*
  * A vmlinux with compressed debug sections (the 4k48 fixture's) is read
  * through an uncompressed copy written once into the cache; the copy gives
@@ -671,8 +682,7 @@ KC_TEST(dwarf_compressed_debug_copy)
 	char cmd[8192];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	REQUIRE(system(cmd) == 0);
-	const char *saved = getenv("KCRASH_CACHE_DIR");
-	char *saved_copy = saved ? strdup(saved) : NULL;
+	char *saved_copy = kc_test_getenv_copy("KCRASH_CACHE_DIR");
 	setenv("KCRASH_CACHE_DIR", dir, 1);
 
 	uint64_t sizes[3] = {0}, offsets[3] = {0};
@@ -685,12 +695,7 @@ KC_TEST(dwarf_compressed_debug_copy)
 		}
 		struct kc_dwarf *dw;
 		REQUIRE_OK(kc_dwarf_open(vmlinux, NULL, 0, &dw));
-		struct kc_type task;
-		struct kc_member member;
-		REQUIRE_OK(kc_dwarf_find_type(dw, "struct task_struct", &task));
-		REQUIRE_OK(kc_type_size(&task, &sizes[round]));
-		REQUIRE_OK(kc_type_member(&task, "thread.cpu_context.pc", &member));
-		offsets[round] = member.offset;
+		task_struct_layout(dw, &sizes[round], &offsets[round]);
 		struct kc_dwarf_index_info info;
 		kc_dwarf_index_info(dw, &info);
 		CHECK(info.compressed_debug);
@@ -719,10 +724,7 @@ KC_TEST(dwarf_compressed_debug_copy)
 	CHECK(!info.uses_debug_copy);
 	CHECK_EQ_U64(size, sizes[0]);
 	kc_dwarf_close(dw);
-	if (saved_copy)
-		setenv("KCRASH_CACHE_DIR", saved_copy, 1);
-	else
-		unsetenv("KCRASH_CACHE_DIR");
+	kc_test_restore_env("KCRASH_CACHE_DIR", saved_copy);
 	free(saved_copy);
 }
 
@@ -747,30 +749,21 @@ KC_TEST(dwarf_zstd_compressed_debug_copy)
 		 "rm -rf '%s' && aarch64-linux-gnu-objcopy --compress-debug-sections=zstd '%s' '%s'",
 		 dir, vmlinux, zstd_path);
 	REQUIRE(system(cmd) == 0);
-	const char *saved = getenv("KCRASH_CACHE_DIR");
-	char *saved_copy = saved ? strdup(saved) : NULL;
+	char *saved_copy = kc_test_getenv_copy("KCRASH_CACHE_DIR");
 	setenv("KCRASH_CACHE_DIR", dir, 1);
 	uint64_t sizes[2] = {0}, offsets[2] = {0};
 	const char *paths[2] = {vmlinux, zstd_path};
 	for (int i = 0; i < 2; i++) {
 		struct kc_dwarf *dw;
 		REQUIRE_OK(kc_dwarf_open(paths[i], NULL, 0, &dw));
-		struct kc_type task;
-		struct kc_member member;
-		REQUIRE_OK(kc_dwarf_find_type(dw, "struct task_struct", &task));
-		REQUIRE_OK(kc_type_size(&task, &sizes[i]));
-		REQUIRE_OK(kc_type_member(&task, "thread.cpu_context.pc", &member));
-		offsets[i] = member.offset;
+		task_struct_layout(dw, &sizes[i], &offsets[i]);
 		struct kc_dwarf_index_info info;
 		kc_dwarf_index_info(dw, &info);
 		CHECK(info.compressed_debug == (i == 1) && info.uses_debug_copy == (i == 1));
 		kc_dwarf_close(dw);
 	}
 	CHECK(sizes[0] > 1000 && sizes[0] == sizes[1] && offsets[0] == offsets[1]);
-	if (saved_copy)
-		setenv("KCRASH_CACHE_DIR", saved_copy, 1);
-	else
-		unsetenv("KCRASH_CACHE_DIR");
+	kc_test_restore_env("KCRASH_CACHE_DIR", saved_copy);
 	free(saved_copy);
 	unlink(zstd_path);
 }
@@ -819,8 +812,7 @@ KC_TEST(dwarf_damaged_compressed_debug_info)
 	fwrite(image, 1, len, f);
 	fclose(f);
 	free(image);
-	const char *saved = getenv("KCRASH_CACHE_DIR");
-	char *saved_copy = saved ? strdup(saved) : NULL;
+	char *saved_copy = kc_test_getenv_copy("KCRASH_CACHE_DIR");
 	setenv("KCRASH_CACHE_DIR", dir, 1);
 	struct kc_dwarf *dw;
 	REQUIRE_OK(kc_dwarf_open(bad, NULL, 0, &dw));
@@ -831,10 +823,7 @@ KC_TEST(dwarf_damaged_compressed_debug_info)
 		  "damaged .debug_info: %s", err ? kc_error_message(err) : "no error");
 	kc_error_destroy(err);
 	kc_dwarf_close(dw);
-	if (saved_copy)
-		setenv("KCRASH_CACHE_DIR", saved_copy, 1);
-	else
-		unsetenv("KCRASH_CACHE_DIR");
+	kc_test_restore_env("KCRASH_CACHE_DIR", saved_copy);
 	free(saved_copy);
 	unlink(bad);
 	free(bad);
