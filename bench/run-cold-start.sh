@@ -17,8 +17,8 @@
 #   dump alone    KCRASH_CACHE_DIR=<fresh empty dir> kcrash -s --no-debuginfod -c 'ps; mod' DUMP
 #   drgn          $DRGN_PYTHON bench/drgn_first_answer.py VMLINUX DUMP
 #   crash         $CRASH -s VMLINUX DUMP  < "ps\nmod\nq\n"
-# Each cell is the repetition with the lowest wall time: wall s (bash
-# $EPOCHREALTIME around /usr/bin/time) / CPU s (%U + %S) / peak RSS MiB (%M).
+# Each cell is the repetition with the lowest wall time: wall s / CPU s (user +
+# sys) / peak RSS MiB, from wait4()'s rusage in bench/measure.py (microseconds).
 # A tool that fails (non-zero exit) shows "fails [N]"; message N (exit status,
 # time until it failed, error) is listed under the table.
 #
@@ -98,25 +98,24 @@ fail_msg() { # OUT ERR
 }
 
 # One timed run: TAG IN CMD... -> appends "wall user sys rss_kib" (or "FAIL msg")
-# to $logs/TAG.times; output in $logs/TAG.out, .err (the last repetition's)
+# to $logs/TAG.times; output in $logs/TAG.out, .err (the last repetition's).
+# bench/measure.py times it to the microsecond (/usr/bin/time prints
+# hundredths, too coarse for runs of a few hundredths of a second).
 timed() {
-	local tag=$1 in=$2 t0 t1 rc=0 after
+	local tag=$1 in=$2 rc=0 after
 	shift 2
 	rm -f "$logs/time"
-	t0=$EPOCHREALTIME
-	timeout -k 10 "$tmo" /usr/bin/time -f '%e %U %S %M' -o "$logs/time" "$@" \
+	/usr/bin/python3 "$repo/bench/measure.py" -o "$logs/time" -t "$tmo" "$@" \
 		<"$in" >"$logs/$tag.out" 2>"$logs/$tag.err" || rc=$?
-	t1=$EPOCHREALTIME
 	if [ "$rc" -ne 0 ] || [ ! -s "$logs/time" ]; then
 		[ "$rc" -eq 124 ] && echo "timed out after ${tmo} s" >>"$logs/$tag.err"
-		# /usr/bin/time still reports a process that exited non-zero
-		after=$(tail -n 1 "$logs/time" 2>/dev/null | awk -v a="$t0" -v b="$t1" \
-			'NF == 4 { printf " (after %.3f s, CPU %.2f s, RSS %.0f MiB)", b - a, $2 + $3, $4 / 1024 }' || true)
+		# measure.py still reports a process that exited non-zero
+		after=$(tail -n 1 "$logs/time" 2>/dev/null | awk \
+			'NF == 4 { printf " (after %.3f s, CPU %.3f s, RSS %.0f MiB)", $1, $2 + $3, $4 / 1024 }' || true)
 		echo "FAIL exit $rc$after: $(fail_msg "$logs/$tag.out" "$logs/$tag.err")" >>"$logs/$tag.times"
 		return 0
 	fi
-	awk -v a="$t0" -v b="$t1" -v t="$(tail -n 1 "$logs/time" | cut -d' ' -f2-)" \
-		'BEGIN { printf "%.3f %s\n", b - a, t }' >>"$logs/$tag.times"
+	tail -n 1 "$logs/time" >>"$logs/$tag.times"
 }
 
 # best (lowest wall time) of a .times file; the first failure if none succeeded
@@ -135,19 +134,18 @@ fmt() { # CELL DUMP TOOL
 		n=$(($(wc -l <"$tmp/failures") + 1))
 		echo "[$n] $2, $3: ${1#FAIL }" >>"$tmp/failures"
 		echo "fails [$n]" ;;
-	*) awk '{ printf "%.3f / %.2f / %.0f", $1, $2 + $3, $4 / 1024 }' <<<"$1" ;;
+	*) awk '{ printf "%.3f / %.3f / %.0f", $1, $2 + $3, $4 / 1024 }' <<<"$1" ;;
 	esac
 }
 
-# CPU time ratio OTHER / KCRASH ("wall user sys rss" each); /usr/bin/time has
-# 10 ms resolution, so a kcrash CPU time of 0.00 counts as 0.01 (">")
+# CPU time ratio OTHER / KCRASH ("wall user sys rss" each)
 cpu_ratio() {
 	case "$1$2" in *FAIL*) echo "-"; return ;; esac
 	awk -v a="$1" -v b="$2" 'BEGIN {
 		split(a, x, " "); split(b, y, " ");
-		o = x[2] + x[3]; k = y[2] + y[3]; p = "";
-		if (k < 0.01) { k = 0.01; p = ">" }
-		r = o / k; printf (r < 10 ? "%s%.1fx" : "%s%.0fx"), p, r }'
+		o = x[2] + x[3]; k = y[2] + y[3];
+		if (k <= 0) { print "-"; exit }
+		r = o / k; printf (r < 10 ? "%.1fx" : "%.0fx"), r }'
 }
 
 # "tasks/modules" in a ps-then-mod output (kcrash and crash print the same

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * CPython embedded in the kcrash binary (python3-embed), with the kcrash
- * module registered as a built-in (PyImport_AppendInittab). Embedding
- * rather than importing the built extension: the binary then runs scripts
- * wherever it is copied or installed, with no PYTHONPATH to set up, and
- * `prog` wraps the shell's own open session instead of opening the dump a
- * second time.
+ * CPython embedded in kcrash (python3-embed), with the kcrash module
+ * registered as a built-in (PyImport_AppendInittab). Built as the plugin
+ * kcrash-python.so, which the binary loads for the first script
+ * (src/pyplugin.c) and whose library calls are the binary's own. Embedding
+ * rather than importing the built extension: scripts run with no
+ * PYTHONPATH to set up, and `prog` wraps the shell's own open session
+ * instead of opening the dump a second time.
  */
 #include <Python.h>
 
@@ -14,26 +15,6 @@
 
 #include "embed.h"
 #include "kcrash_python.h"
-
-/*
- * Under LeakSanitizer: CPython keeps some allocations past Py_FinalizeEx
- * (interned strings, static types' caches); they are libpython's, not
- * kcrash's, so only leaks allocated from libpython itself are ignored.
- */
-#if defined(__SANITIZE_ADDRESS__)
-#define KC_LSAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define KC_LSAN 1
-#endif
-#endif
-#ifdef KC_LSAN
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libpython3\n";
-}
-#endif
 
 static bool started;
 static PyObject *program;                /* kcrash.Program over program_session */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The Python interpreter inside the kcrash binary, behind the shell's `py`
- * command and `kcrash -x FILE` (main.c registers kc_python_run as
- * src/cmds/py.c's runner).
+ * The Python interpreter behind the shell's `py` command and `kcrash -x
+ * FILE`: kc_python_run is what the kcrash-python.so plugin exports, and
+ * src/pyplugin.c registers it as src/cmds/py.c's runner once loaded.
  */
 #ifndef KC_PYTHON_EMBED_H
 #define KC_PYTHON_EMBED_H

@@ -16,6 +16,33 @@
 #include <gelf.h>
 #include <libelf.h>
 
+#include "dynload.h"
+
+/* libdebuginfod, loaded when a dump's vmlinux is asked of a server (dynload.h). */
+static struct {
+	__typeof__(debuginfod_begin) *begin;
+	__typeof__(debuginfod_end) *end;
+	__typeof__(debuginfod_find_debuginfo) *find_debuginfo;
+	__typeof__(debuginfod_get_url) *get_url;
+	__typeof__(debuginfod_get_user_data) *get_user_data;
+	__typeof__(debuginfod_set_user_data) *set_user_data;
+	__typeof__(debuginfod_set_progressfn) *set_progressfn;
+} libdebuginfod;
+
+static struct kc_error *load_libdebuginfod(void)
+{
+	const struct kc_dynload_symbol symbols[] = {
+		{"debuginfod_begin", (void **)&libdebuginfod.begin},
+		{"debuginfod_end", (void **)&libdebuginfod.end},
+		{"debuginfod_find_debuginfo", (void **)&libdebuginfod.find_debuginfo},
+		{"debuginfod_get_url", (void **)&libdebuginfod.get_url},
+		{"debuginfod_get_user_data", (void **)&libdebuginfod.get_user_data},
+		{"debuginfod_set_user_data", (void **)&libdebuginfod.set_user_data},
+		{"debuginfod_set_progressfn", (void **)&libdebuginfod.set_progressfn},
+	};
+	return kc_dynload("libdebuginfod.so.1", symbols, sizeof(symbols) / sizeof(symbols[0]));
+}
+
 struct kc_error *kc_debuginfo_examine(const char *path, char *hex,
 				      bool *has_dwarf)
 {
@@ -228,14 +255,14 @@ static void try_debug_dir(struct search *s, const char *dir, const char *source,
 
 static int on_download_progress(debuginfod_client *client, long done, long total)
 {
-	struct search *s = debuginfod_get_user_data(client);
+	struct search *s = libdebuginfod.get_user_data(client);
 	s->progress_called = true;
 	if (!s->req->progress)
 		return 0;
 	struct kc_debuginfo_progress progress = {
 		.build_id = s->build_id,
 		.servers = getenv(DEBUGINFOD_URLS_ENV_VAR),
-		.url = debuginfod_get_url(client),
+		.url = libdebuginfod.get_url(client),
 		.done = done,
 		.total = total,
 	};
@@ -294,20 +321,27 @@ static void try_debuginfod(struct search *s, bool *taken)
 		s->debuginfod_status = format(s, "not asked: DEBUGINFOD_URLS is not set");
 		return;
 	}
-	debuginfod_client *client = debuginfod_begin();
+	struct kc_error *load_err = load_libdebuginfod();
+	if (load_err) {
+		note(s, "debuginfod: %s", kc_error_message(load_err));
+		s->debuginfod_status = format(s, "%s", kc_error_message(load_err));
+		kc_error_destroy(load_err);
+		return;
+	}
+	debuginfod_client *client = libdebuginfod.begin();
 	if (!client) {
 		note(s, "debuginfod: its client could not be started");
 		s->debuginfod_status = format(s, "its client could not be started");
 		return;
 	}
-	debuginfod_set_user_data(client, s);
-	debuginfod_set_progressfn(client, on_download_progress);
+	libdebuginfod.set_user_data(client, s);
+	libdebuginfod.set_progressfn(client, on_download_progress);
 	char *path = NULL;
-	int fd = debuginfod_find_debuginfo(client, (const unsigned char *)s->build_id,
+	int fd = libdebuginfod.find_debuginfo(client, (const unsigned char *)s->build_id,
 					   0, &path);
-	const char *last_url = debuginfod_get_url(client);
+	const char *last_url = libdebuginfod.get_url(client);
 	char *url = format(s, "%s", last_url ? last_url : urls);
-	debuginfod_end(client);
+	libdebuginfod.end(client);
 	if (fd < 0) {
 		if (s->result->cancelled)
 			forget_cancelled_download(s);

@@ -22,10 +22,8 @@
 #include <kcrash/modules.h>
 #include <kcrash/session.h>
 #include <kcrash/types.h>
+#include "pyplugin.h"
 #include "shell.h"
-#ifdef KCRASH_HAVE_PYTHON
-#include "embed.h"
-#endif
 
 #define EXIT_COMMAND_FAILED 1
 #define EXIT_USAGE 2
@@ -401,9 +399,7 @@ static void run_python_script(struct kc_session *session, const char *path,
 
 int main(int argc, char **argv)
 {
-#ifdef KCRASH_HAVE_PYTHON
-	kc_cmd_py_set_runner(kc_python_run);
-#endif
+	kc_pyplugin_register();
 	struct cli cli = {0};
 	int rc = parse_cli(argc, argv, &cli);
 	if (rc) {

@@ -245,7 +245,8 @@ static struct kc_error *memory_access(struct scan *s, const cs_insn *insn,
 	return NULL;
 }
 
-static struct kc_error *step(struct scan *s, csh handle, const cs_insn *insn)
+static struct kc_error *step(struct scan *s, const struct kc_arm64_decoder *decoder,
+			      const cs_insn *insn)
 {
 	const cs_arm64 *d = &insn->detail->arm64;
 	const cs_arm64_op *op = d->operands;
@@ -326,9 +327,9 @@ static struct kc_error *step(struct scan *s, csh handle, const cs_insn *insn)
 	if (err)
 		return err;
 	/* Whatever the instruction writes no longer holds a tracked value. */
-	cs_regs read, written;
-	uint8_t nr_read = 0, nr_written = 0;
-	if (cs_regs_access(handle, insn, read, &nr_read, written, &nr_written) == CS_ERR_OK) {
+	cs_regs written;
+	uint8_t nr_written = 0;
+	if (kc_arm64_regs_written(decoder, insn, written, &nr_written)) {
 		for (unsigned i = 0; i < nr_written; i++) {
 			int n = kc_arm64_gpr(written[i]);
 			if (n >= 0)
@@ -401,7 +402,7 @@ struct kc_error *kc_arm64_scan_refs(struct kc_arm64_decoder *decoder,
 			forget_all(&s);
 			continue;
 		}
-		struct kc_error *err = step(&s, decoder->handle, decoder->insn);
+		struct kc_error *err = step(&s, decoder, decoder->insn);
 		if (err)
 			return err;
 	}

@@ -3,31 +3,67 @@
 
 #include <stdlib.h>
 
+#include "../dynload.h"
+
+/* Capstone, loaded when the first decoder is opened (src/dynload.h). */
+static struct {
+	__typeof__(cs_open) *open;
+	__typeof__(cs_option) *option;
+	__typeof__(cs_malloc) *malloc;
+	__typeof__(cs_free) *free;
+	__typeof__(cs_close) *close;
+	__typeof__(cs_disasm_iter) *disasm_iter;
+	__typeof__(cs_strerror) *strerror;
+	__typeof__(cs_regs_access) *regs_access;
+} capstone;
+
+/* The soname follows the API's major version (libcapstone.so.4 in Debian 12). */
+#define CAPSTONE_SONAME_(major) "libcapstone.so." #major
+#define CAPSTONE_SONAME(major) CAPSTONE_SONAME_(major)
+
+static struct kc_error *load_capstone(void)
+{
+	const struct kc_dynload_symbol symbols[] = {
+		{"cs_open", (void **)&capstone.open},
+		{"cs_option", (void **)&capstone.option},
+		{"cs_malloc", (void **)&capstone.malloc},
+		{"cs_free", (void **)&capstone.free},
+		{"cs_close", (void **)&capstone.close},
+		{"cs_disasm_iter", (void **)&capstone.disasm_iter},
+		{"cs_strerror", (void **)&capstone.strerror},
+		{"cs_regs_access", (void **)&capstone.regs_access},
+	};
+	return kc_dynload(CAPSTONE_SONAME(CS_API_MAJOR), symbols, sizeof(symbols) / sizeof(symbols[0]));
+}
+
 struct kc_error *kc_arm64_decoder_open(struct kc_arm64_decoder **ret)
 {
+	struct kc_error *err = load_capstone();
+	if (err)
+		return kc_error_prefix(err, "Capstone cannot decode arm64");
 	struct kc_arm64_decoder *decoder = calloc(1, sizeof(*decoder));
 	if (!decoder)
 		return &kc_error_nomem;
-	cs_err cerr = cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &decoder->handle);
+	cs_err cerr = capstone.open(CS_ARCH_ARM64, CS_MODE_ARM, &decoder->handle);
 	if (cerr != CS_ERR_OK) {
 		free(decoder);
 		return kc_error_create(KC_ERR_UNSUPPORTED,
 				       "Capstone cannot decode arm64: %s",
-				       cs_strerror(cerr));
+				       capstone.strerror(cerr));
 	}
-	cerr = cs_option(decoder->handle, CS_OPT_DETAIL, CS_OPT_ON);
+	cerr = capstone.option(decoder->handle, CS_OPT_DETAIL, CS_OPT_ON);
 	if (cerr == CS_ERR_OK) {
-		decoder->insn = cs_malloc(decoder->handle);
+		decoder->insn = capstone.malloc(decoder->handle);
 		if (!decoder->insn)
 			cerr = CS_ERR_MEM;
 	}
 	if (cerr != CS_ERR_OK) {
-		cs_close(&decoder->handle);
+		capstone.close(&decoder->handle);
 		free(decoder);
 		return cerr == CS_ERR_MEM ? &kc_error_nomem
 			: kc_error_create(KC_ERR_UNSUPPORTED,
 					  "Capstone: no instruction details: %s",
-					  cs_strerror(cerr));
+					  capstone.strerror(cerr));
 	}
 	*ret = decoder;
 	return NULL;
@@ -38,8 +74,8 @@ void kc_arm64_decoder_close(struct kc_arm64_decoder *decoder)
 	if (!decoder)
 		return;
 	if (decoder->insn)
-		cs_free(decoder->insn, 1);
-	cs_close(&decoder->handle);
+		capstone.free(decoder->insn, 1);
+	capstone.close(&decoder->handle);
 	free(decoder);
 }
 
@@ -49,7 +85,16 @@ bool kc_arm64_decode(struct kc_arm64_decoder *decoder, const uint8_t *code,
 	if (len < 4)
 		return false;
 	size_t size = 4;
-	return cs_disasm_iter(decoder->handle, &code, &size, &addr, decoder->insn);
+	return capstone.disasm_iter(decoder->handle, &code, &size, &addr, decoder->insn);
+}
+
+bool kc_arm64_regs_written(const struct kc_arm64_decoder *decoder, const cs_insn *insn,
+			   uint16_t *written, uint8_t *nr_written)
+{
+	cs_regs read;
+	uint8_t nr_read = 0;
+	return capstone.regs_access(decoder->handle, insn, read, &nr_read, written, nr_written) ==
+	       CS_ERR_OK;
 }
 
 uint32_t kc_arm64_insn_word(const cs_insn *insn)

@@ -33,6 +33,13 @@ void kc_arm64_decoder_close(struct kc_arm64_decoder *decoder);
 bool kc_arm64_decode(struct kc_arm64_decoder *decoder, const uint8_t *code,
 		     size_t len, uint64_t addr);
 
+/*
+ * The registers INSN (decoded by DECODER) writes, into WRITTEN (a cs_regs)
+ * and *NR_WRITTEN; false when Capstone cannot tell.
+ */
+bool kc_arm64_regs_written(const struct kc_arm64_decoder *decoder, const cs_insn *insn,
+			   uint16_t *written, uint8_t *nr_written);
+
 /* The instruction's 32-bit word (arm64 code is little-endian). */
 uint32_t kc_arm64_insn_word(const cs_insn *insn);
 

@@ -11,6 +11,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "../dynload.h"
+
 struct kc_codec_ctx {
 	z_stream zstream;
 	bool zstream_ready;
@@ -125,17 +127,34 @@ static struct kc_error *lzo_page(const void *in, size_t in_size, void *out,
 	return NULL;
 }
 
+/* libsnappy, loaded for the first snappy page (src/dynload.h). */
+static struct {
+	__typeof__(snappy_uncompressed_length) *uncompressed_length;
+	__typeof__(snappy_uncompress) *uncompress;
+} libsnappy;
+
 static struct kc_error *snappy_page(const void *in, size_t in_size, void *out,
 				    size_t out_size)
 {
+	if (!libsnappy.uncompress) {
+		const struct kc_dynload_symbol symbols[] = {
+			{"snappy_uncompressed_length", (void **)&libsnappy.uncompressed_length},
+			{"snappy_uncompress", (void **)&libsnappy.uncompress},
+		};
+		struct kc_error *err = kc_dynload("libsnappy.so.1", symbols, 2);
+		if (err) {
+			libsnappy.uncompress = NULL;
+			return kc_error_prefix(err, "snappy");
+		}
+	}
 	size_t promised;
-	if (snappy_uncompressed_length(in, in_size, &promised) != SNAPPY_OK)
+	if (libsnappy.uncompressed_length(in, in_size, &promised) != SNAPPY_OK)
 		return kc_error_create(KC_ERR_DECOMPRESS,
 				       "snappy: corrupt length preamble");
 	if (promised != out_size)
 		return wrong_size(KC_CODEC_SNAPPY, promised, out_size);
 	size_t got = out_size;
-	snappy_status rc = snappy_uncompress(in, in_size, out, &got);
+	snappy_status rc = libsnappy.uncompress(in, in_size, out, &got);
 	if (rc != SNAPPY_OK)
 		return kc_error_create(KC_ERR_DECOMPRESS,
 				       "snappy: snappy_uncompress error %d",
