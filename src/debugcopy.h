@@ -29,25 +29,37 @@ bool kc_debugcopy_needed(Elf *elf);
 struct kc_error *kc_debugcopy_write(Elf *elf, const char *path);
 
 /*
- * The same copy, inflated as lookups need it: a zlib-compressed
- * .debug_info unit by unit, in order (kc_debugcopy_ensure_unit), and the
- * sections only source lines, locations, ranges and CFI need (.debug_line,
+ * The same copy, inflated as lookups need it, in anonymous memory
+ * (kc_debugcopy_image, for elf_memory): a zlib-compressed .debug_info unit
+ * by unit, in order (kc_debugcopy_ensure_unit), with the part of a
+ * zlib-compressed .debug_abbrev each unit uses, and the sections only
+ * source lines, locations, ranges and CFI need (.debug_line,
  * .debug_loclists, .debug_frame, ...) at kc_debugcopy_finish; until then
- * they are holes of the right size in a temporary file beside PATH
- * (kc_debugcopy_temp_path) that libdw can map. A DIE is read only once its
- * unit is inflated, so the copy is refused (KC_ERR_UNSUPPORTED) when
- * .debug_abbrev declares forms that refer to other units (ref_addr,
- * ref_sig8, GNU_ref_alt, indirect). kc_debugcopy_finish inflates the rest
- * and renames the file to PATH; kc_debugcopy_free removes an unfinished one.
- * ELF must stay open while COPY lives.
+ * they are holes (zeros) of the right size. A DIE is read only once its
+ * unit is inflated, so when a unit's abbreviations declare forms that
+ * refer to other units (ref_addr, ref_sig8, GNU_ref_alt, indirect), the
+ * whole of .debug_info and .debug_abbrev is inflated before it is read.
+ * kc_debugcopy_finish inflates the rest and writes the copy to PATH (the
+ * image stays valid until kc_debugcopy_free). ELF must stay open while
+ * COPY lives.
  */
 struct kc_debugcopy;
 struct kc_error *kc_debugcopy_begin(Elf *elf, const char *path, struct kc_debugcopy **ret);
-const char *kc_debugcopy_temp_path(const struct kc_debugcopy *copy);
+const uint8_t *kc_debugcopy_image(const struct kc_debugcopy *copy, size_t *size);
 /* Inflate the unit at .debug_info OFFSET whole; *UNIT_END is where it ends. */
 struct kc_error *kc_debugcopy_ensure_unit(struct kc_debugcopy *copy, uint64_t offset,
 					  uint64_t *unit_end);
 struct kc_error *kc_debugcopy_finish(struct kc_debugcopy *copy);
 void kc_debugcopy_free(struct kc_debugcopy *copy);
+/* How many bytes of .debug_info and .debug_abbrev are inflated so far. */
+void kc_debugcopy_progress(const struct kc_debugcopy *copy, uint64_t *info_bytes,
+			   uint64_t *abbrev_bytes);
+
+/*
+ * Inflate zlib sections with zlib even when built with ISA-L (tests that
+ * compare the two); whether ISA-L is the inflater now.
+ */
+void kc_debugcopy_set_zlib_only(bool only);
+bool kc_debugcopy_uses_isal(void);
 
 #endif

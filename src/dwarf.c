@@ -90,8 +90,10 @@ struct kc_dwarf {
 	int debug_fd;
 	Elf *debug_elf;
 	/*
-	 * While the copy is being inflated as lookups need it: its writer, and
-	 * the .debug_info offset of the next unit the partial index will scan.
+	 * A copy inflated as lookups need it, in memory (debug_elf is over its
+	 * image, which lives as long as dw), and the .debug_info offset of the
+	 * next unit the partial index will scan. Finished (inflated whole and
+	 * written to the cache) once anything needs more than units.
 	 */
 	struct kc_debugcopy *copy_partial;
 	uint64_t next_unit_offset;
@@ -305,6 +307,16 @@ static bool map_debug_copy(struct kc_dwarf *dw, const char *path)
 	return true;
 }
 
+/* The copy being inflated, in memory. */
+static bool map_debug_image(struct kc_dwarf *dw, const struct kc_debugcopy *copy)
+{
+	size_t size;
+	const uint8_t *image = kc_debugcopy_image(copy, &size);
+	/* libelf only reads an image it did not byte-swap (same byte order). */
+	dw->debug_elf = elf_memory((char *)(uintptr_t)image, size);
+	return dw->debug_elf != NULL;
+}
+
 /*
  * A vmlinux with compressed debug sections: map the uncompressed copy in
  * the cache, writing it on first use (src/debugcopy.c). False to use the
@@ -334,7 +346,7 @@ static bool open_debug_copy(struct kc_dwarf *dw)
 		struct kc_error *err = kc_debugcopy_begin(dw->elf, path, &copy);
 		if (!err)
 			err = kc_debugcopy_ensure_unit(copy, 0, &first_end);
-		if (!err && map_debug_copy(dw, kc_debugcopy_temp_path(copy))) {
+		if (!err && map_debug_image(dw, copy)) {
 			dw->copy_partial = copy;
 			dw->next_unit_offset = 0;
 			dw->info.debug_copy_partial = true;
@@ -361,8 +373,7 @@ static struct kc_error *complete_debug_copy(struct kc_dwarf *dw)
 	struct kc_error *err = kc_debugcopy_finish(dw->copy_partial);
 	if (err)
 		return kc_error_prefix(err, "%s: the uncompressed copy of its debug sections", dw->path);
-	kc_debugcopy_free(dw->copy_partial);
-	dw->copy_partial = NULL;
+	/* libdw goes on reading the image: it is freed with dw. */
 	dw->info.debug_copy_partial = false;
 	return NULL;
 }
@@ -386,7 +397,8 @@ static struct kc_error *ensure_dwarf(struct kc_dwarf *dw)
 		/* No usable copy (or a damaged one): inflate the vmlinux's own. */
 		if (dw->debug_elf) {
 			elf_end(dw->debug_elf);
-			close(dw->debug_fd);
+			if (dw->debug_fd >= 0)
+				close(dw->debug_fd);
 			dw->debug_elf = NULL;
 			dw->debug_fd = -1;
 		}

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The kcrash binary as users and bots run it: arguments, batch, exit codes. */
+#include <fcntl.h>
+#include <gelf.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "dynload.h"
 #include "error.h"
 #include "harness.h"
 #include "cmds/command.h"
@@ -381,4 +384,57 @@ KC_TEST(cli_arrow_is_not_a_redirection)
 	REQUIRE(chdir(cwd) == 0);
 	free(out);
 	free(err);
+}
+
+/*
+ * The libraries a run may never call are loaded when first called
+ * (src/dynload.h, src/pyplugin.c), not linked: each linked one cost every
+ * run its relocations (8-11 ms of a 20 ms `ps; mod`, libdebuginfod's curl
+ * and GnuTLS most of it). The binary asks ld.so for none of them, and a
+ * library that is not there gives an error naming it.
+ */
+KC_TEST(cli_loads_rarely_used_libraries_on_first_use)
+{
+	int fd = open(kc_test_kcrash_bin(), O_RDONLY);
+	REQUIRE(fd >= 0);
+	elf_version(EV_CURRENT);
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	REQUIRE(elf);
+	Elf_Scn *scn = NULL;
+	int needed = 0;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr shdr;
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_DYNAMIC)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		for (size_t i = 0; data && i < shdr.sh_size / shdr.sh_entsize; i++) {
+			GElf_Dyn dyn;
+			if (!gelf_getdyn(data, (int)i, &dyn) || dyn.d_tag != DT_NEEDED)
+				continue;
+			const char *name = elf_strptr(elf, shdr.sh_link, dyn.d_un.d_val);
+			REQUIRE(name);
+			needed++;
+			CHECK_MSG(!strstr(name, "debuginfod") && !strstr(name, "capstone") &&
+				  !strstr(name, "snappy") && !strstr(name, "python"),
+				  "kcrash is linked with %s", name);
+		}
+	}
+	CHECK_MSG(needed > 0, "kcrash has DT_NEEDED entries (libelf, libdw, ...)");
+	elf_end(elf);
+	close(fd);
+
+	void *fn = NULL;
+	const struct kc_dynload_symbol missing_lib[] = {{"f", &fn}};
+	struct kc_error *err = kc_dynload("libkcrash-no-such-library.so.0", missing_lib, 1);
+	CHECK_MSG(err && strstr(kc_error_message(err), "libkcrash-no-such-library.so.0 could not be loaded: "),
+		  "%s", err ? kc_error_message(err) : "no error");
+	kc_error_destroy(err);
+	const struct kc_dynload_symbol missing_symbol[] = {{"kcrash_no_such_function", &fn}};
+	err = kc_dynload("libz.so.1", missing_symbol, 1);
+	CHECK_MSG(err && strcmp(kc_error_message(err), "libz.so.1 has no kcrash_no_such_function") == 0,
+		  "%s", err ? kc_error_message(err) : "no error");
+	kc_error_destroy(err);
+	const struct kc_dynload_symbol present[] = {{"zlibVersion", &fn}};
+	REQUIRE_OK(kc_dynload("libz.so.1", present, 1));
+	CHECK(fn != NULL);
 }

@@ -7,10 +7,13 @@
  */
 #include "harness.h"
 
+#include <fcntl.h>
+#include <gelf.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "debugcopy.h"
 #include "dwarf.h"
 #include "dwarf_sample.h"
 #include "typefmt.h"
@@ -829,4 +832,207 @@ KC_TEST(dwarf_damaged_compressed_debug_info)
 	free(bad);
 	free(dir);
 	free(cmd);
+}
+
+/* ---- the partial copy's abbreviation streaming, on a made-up ELF --------- */
+
+static size_t put_uleb(uint8_t *p, uint64_t value)
+{
+	size_t n = 0;
+	do {
+		uint8_t byte = value & 0x7f;
+		value >>= 7;
+		p[n++] = (uint8_t)(byte | (value ? 0x80 : 0));
+	} while (value);
+	return n;
+}
+
+/*
+ * One abbreviation table (code 1: a compile unit without children, its
+ * DW_AT_name a DW_FORM_string, then ATTR with FORM when ATTR is non-zero)
+ * at P; its length.
+ */
+static size_t put_abbrev_table(uint8_t *p, uint64_t attr, uint64_t form)
+{
+	size_t n = 0;
+	n += put_uleb(p + n, 1);
+	n += put_uleb(p + n, 0x11); /* DW_TAG_compile_unit */
+	p[n++] = 0;                 /* DW_CHILDREN_no */
+	n += put_uleb(p + n, 0x03); /* DW_AT_name */
+	n += put_uleb(p + n, 0x08); /* DW_FORM_string */
+	if (attr) {
+		n += put_uleb(p + n, attr);
+		n += put_uleb(p + n, form);
+	}
+	p[n++] = 0;
+	p[n++] = 0;
+	p[n++] = 0; /* the table's end */
+	return n;
+}
+
+/* A DWARF 4 unit at P: its one DIE named NAME (NAME_LEN bytes of 'a'), then EXTRA zero bytes. */
+static size_t put_unit(uint8_t *p, uint32_t abbrev_offset, size_t name_len, size_t extra)
+{
+	size_t n = 4;
+	p[n++] = 4; /* version */
+	p[n++] = 0;
+	memcpy(p + n, &abbrev_offset, 4);
+	n += 4;
+	p[n++] = 8; /* address size */
+	p[n++] = 1; /* abbreviation code */
+	memset(p + n, 'a', name_len);
+	n += name_len;
+	p[n++] = 0;
+	memset(p + n, 0, extra);
+	n += extra;
+	uint32_t length = (uint32_t)(n - 4);
+	memcpy(p, &length, 4);
+	return n;
+}
+
+static void add_section(Elf *elf, size_t name_offset, void *bytes, size_t len)
+{
+	Elf_Scn *scn = elf_newscn(elf);
+	REQUIRE(scn);
+	Elf_Data *data = elf_newdata(scn);
+	REQUIRE(data);
+	data->d_buf = bytes;
+	data->d_size = len;
+	data->d_type = ELF_T_BYTE;
+	data->d_align = 1;
+	GElf_Shdr shdr;
+	REQUIRE(gelf_getshdr(scn, &shdr));
+	shdr.sh_name = (Elf64_Word)name_offset;
+	shdr.sh_type = SHT_PROGBITS;
+	shdr.sh_addralign = 1;
+	REQUIRE(gelf_update_shdr(scn, &shdr));
+	REQUIRE_MSG(elf_compress(scn, ELFCOMPRESS_ZLIB, 0) == 1, "elf_compress: %s",
+		    elf_errmsg(-1));
+}
+
+/*
+ * Three units, each with its own abbreviation table, in an ELF whose
+ * .debug_info and .debug_abbrev are zlib-compressed: the first two units'
+ * tables keep to their unit, the third's has a DW_FORM_ref_addr (it may
+ * point into any unit). Ensuring the first two inflates no more than they
+ * and their tables need (tables 256 KB apart, the second unit 256 KB long);
+ * ensuring the third inflates both sections whole before libdw could read
+ * it.
+ */
+KC_TEST(debugcopy_streams_abbrevs_until_a_unit_reaches_others)
+{
+	enum { GAP = 256 << 10 };
+	static uint8_t abbrev[3 * GAP], info[GAP + 4096];
+	size_t table_at[3];
+	for (int i = 0; i < 3; i++) {
+		table_at[i] = (size_t)i * GAP;
+		put_abbrev_table(abbrev + table_at[i], i == 2 ? 0x18 /* DW_AT_import */ : 0,
+				 i == 2 ? 0x10 /* DW_FORM_ref_addr */ : 0);
+	}
+	size_t unit_at[3], unit_end[3], pos = 0;
+	for (int i = 0; i < 3; i++) {
+		unit_at[i] = pos;
+		/* The second is long; the third's 4 bytes are DW_AT_import's offset, 0. */
+		pos += put_unit(info + pos, (uint32_t)table_at[i], 8,
+				i == 1 ? GAP - 64 : i == 2 ? 4 : 0);
+		unit_end[i] = pos;
+	}
+	char *path = NULL;
+	REQUIRE(asprintf(&path, "%s/debugcopy-ref-addr.elf", kc_test_scratch_dir()) > 0);
+	elf_version(EV_CURRENT);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	REQUIRE(fd >= 0);
+	Elf *out = elf_begin(fd, ELF_C_WRITE, NULL);
+	REQUIRE(out && gelf_newehdr(out, ELFCLASS64));
+	GElf_Ehdr ehdr;
+	REQUIRE(gelf_getehdr(out, &ehdr));
+	ehdr.e_ident[EI_DATA] = ELFDATA2LSB;
+	ehdr.e_type = ET_EXEC;
+	ehdr.e_machine = EM_AARCH64;
+	ehdr.e_version = EV_CURRENT;
+	static char names[] = "\0.shstrtab\0.debug_info\0.debug_abbrev";
+	Elf_Scn *strtab = elf_newscn(out);
+	Elf_Data *strdata = elf_newdata(strtab);
+	strdata->d_buf = names;
+	strdata->d_size = sizeof(names);
+	strdata->d_type = ELF_T_BYTE;
+	GElf_Shdr shdr;
+	REQUIRE(gelf_getshdr(strtab, &shdr));
+	shdr.sh_name = 1;
+	shdr.sh_type = SHT_STRTAB;
+	REQUIRE(gelf_update_shdr(strtab, &shdr));
+	ehdr.e_shstrndx = (Elf64_Half)elf_ndxscn(strtab);
+	REQUIRE(gelf_update_ehdr(out, &ehdr));
+	add_section(out, 11, info, pos);                /* .debug_info */
+	add_section(out, 23, abbrev, sizeof(abbrev));   /* .debug_abbrev */
+	REQUIRE_MSG(elf_update(out, ELF_C_WRITE) > 0, "elf_update: %s", elf_errmsg(-1));
+	elf_end(out);
+	close(fd);
+
+	fd = open(path, O_RDONLY);
+	REQUIRE(fd >= 0);
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	REQUIRE(elf);
+	for (int zlib = 0; zlib < 2; zlib++) {
+		kc_debugcopy_set_zlib_only(zlib == 1);
+		struct kc_debugcopy *copy;
+		char *cache = NULL;
+		REQUIRE(asprintf(&cache, "%s/debugcopy-ref-addr.debug", kc_test_scratch_dir()) > 0);
+		REQUIRE_OK(kc_debugcopy_begin(elf, cache, &copy));
+		uint64_t end, info_bytes, abbrev_bytes;
+		REQUIRE_OK(kc_debugcopy_ensure_unit(copy, unit_at[0], &end));
+		kc_debugcopy_progress(copy, &info_bytes, &abbrev_bytes);
+		CHECK_EQ_U64(end, unit_end[0]);
+		/* The header read may reach a few bytes into the next unit. */
+		CHECK_MSG(info_bytes >= unit_end[0] && info_bytes < unit_end[1] &&
+			  abbrev_bytes < table_at[1],
+			  "first unit: %llu of .debug_info (unit ends at %zu), %llu of .debug_abbrev",
+			  (unsigned long long)info_bytes, unit_end[0], (unsigned long long)abbrev_bytes);
+		REQUIRE_OK(kc_debugcopy_ensure_unit(copy, unit_at[1], &end));
+		kc_debugcopy_progress(copy, &info_bytes, &abbrev_bytes);
+		CHECK_EQ_U64(end, unit_end[1]);
+		CHECK_MSG(info_bytes >= unit_end[1] && info_bytes < unit_end[2] &&
+			  abbrev_bytes > table_at[1] &&
+			  abbrev_bytes < table_at[2],
+			  "second unit: %llu of .debug_info (unit ends at %zu), %llu of .debug_abbrev",
+			  (unsigned long long)info_bytes, unit_end[1], (unsigned long long)abbrev_bytes);
+		size_t image_size;
+		const uint8_t *image = kc_debugcopy_image(copy, &image_size);
+		CHECK(image && image_size > pos + sizeof(abbrev));
+		REQUIRE_OK(kc_debugcopy_ensure_unit(copy, unit_at[2], &end));
+		kc_debugcopy_progress(copy, &info_bytes, &abbrev_bytes);
+		CHECK_EQ_U64(end, unit_end[2]);
+		CHECK_MSG(info_bytes == pos && abbrev_bytes == sizeof(abbrev),
+			  "a unit whose forms reach other units: %llu of %zu .debug_info, %llu of %zu .debug_abbrev",
+			  (unsigned long long)info_bytes, pos, (unsigned long long)abbrev_bytes,
+			  sizeof(abbrev));
+		/* The image holds the sections' own bytes, where libdw reads them. */
+		Elf *copy_elf = elf_memory((char *)(uintptr_t)image, image_size);
+		REQUIRE(copy_elf);
+		size_t shstrndx;
+		REQUIRE(elf_getshdrstrndx(copy_elf, &shstrndx) == 0);
+		Elf_Scn *scn = NULL;
+		int matched = 0;
+		while ((scn = elf_nextscn(copy_elf, scn))) {
+			GElf_Shdr sh;
+			REQUIRE(gelf_getshdr(scn, &sh));
+			const char *name = elf_strptr(copy_elf, shstrndx, sh.sh_name);
+			Elf_Data *data = elf_rawdata(scn, NULL);
+			if (name && data && strcmp(name, ".debug_info") == 0)
+				matched += data->d_size == pos && memcmp(data->d_buf, info, pos) == 0;
+			if (name && data && strcmp(name, ".debug_abbrev") == 0)
+				matched += data->d_size == sizeof(abbrev) &&
+					   memcmp(data->d_buf, abbrev, sizeof(abbrev)) == 0;
+		}
+		CHECK_MSG(matched == 2, "%s: both sections inflated to their own bytes",
+			  zlib ? "zlib" : "default inflater");
+		elf_end(copy_elf);
+		kc_debugcopy_free(copy);
+		free(cache);
+	}
+	kc_debugcopy_set_zlib_only(false);
+	elf_end(elf);
+	close(fd);
+	unlink(path);
+	free(path);
 }
