@@ -11,34 +11,53 @@
 #include <string.h>
 #include <unistd.h>
 
-/* nm's letter for a symbol (binutils nm: decode_symbol_type, simplified). */
-static char symbol_type(const GElf_Sym *sym, Elf *elf)
+/*
+ * nm's letter for a symbol (binutils nm: decode_symbol_type, simplified),
+ * SECTION_TYPES holding the lowercase letter of each of the NR_SECTIONS
+ * sections ('?' for one that could not be read).
+ */
+static char symbol_type(unsigned bind, uint16_t shndx, const char *section_types,
+			size_t nr_sections)
 {
-	unsigned bind = GELF_ST_BIND(sym->st_info);
 	char type;
-	if (sym->st_shndx == SHN_ABS) {
+	if (shndx == SHN_ABS)
 		type = 'a';
-	} else if (sym->st_shndx == SHN_UNDEF) {
+	else if (shndx == SHN_UNDEF)
 		type = 'u';
-	} else {
-		Elf_Scn *scn = elf_getscn(elf, sym->st_shndx);
-		GElf_Shdr shdr;
-		if (!scn || !gelf_getshdr(scn, &shdr))
-			type = '?';
-		else if (shdr.sh_flags & SHF_EXECINSTR)
-			type = 't';
-		else if (shdr.sh_type == SHT_NOBITS)
-			type = 'b';
-		else if (shdr.sh_flags & SHF_WRITE)
-			type = 'd';
-		else
-			type = 'r';
-	}
+	else
+		type = shndx < nr_sections ? section_types[shndx] : '?';
 	if (bind == STB_WEAK)
 		return type == 'u' ? 'w' : 'W';
 	if (bind == STB_GLOBAL && type >= 'a' && type <= 'z')
 		type = (char)(type - 'a' + 'A');
 	return type;
+}
+
+/* The letter symbols in each section of ELF get (symbol_type), read once. */
+static char *section_types(Elf *elf, size_t *nr)
+{
+	size_t count = 0;
+	if (elf_getshdrnum(elf, &count) != 0)
+		count = 0;
+	char *types = malloc(count ? count : 1);
+	if (!types)
+		return NULL;
+	for (size_t i = 0; i < count; i++) {
+		Elf_Scn *scn = elf_getscn(elf, i);
+		GElf_Shdr shdr;
+		if (!scn || !gelf_getshdr(scn, &shdr))
+			types[i] = '?';
+		else if (shdr.sh_flags & SHF_EXECINSTR)
+			types[i] = 't';
+		else if (shdr.sh_type == SHT_NOBITS)
+			types[i] = 'b';
+		else if (shdr.sh_flags & SHF_WRITE)
+			types[i] = 'd';
+		else
+			types[i] = 'r';
+	}
+	*nr = count;
+	return types;
 }
 
 /* NAME ends with SUFFIX. */
@@ -105,32 +124,33 @@ static int compare_listed_by_addr(const void *a, const void *b)
 
 /*
  * by_addr in compare_by_addr's order, faster than qsort on a vmlinux's ~190k
- * symbols: a stable LSD radix sort of (address, index) pairs, 16 bits a pass,
- * skipping the passes where all addresses share the digit (the kernel's high
- * bits), then compare_by_addr within each run of one address.
+ * symbols: a stable LSD radix sort of (address, index) pairs, 11 bits a
+ * pass (the counts stay in L1) over only the bits where addresses differ
+ * (a kernel's share their top 30 or so), then compare_by_addr within each
+ * run of one address.
  */
 struct addr_key {
 	uint64_t addr;
 	size_t index;
 };
 
-static bool radix_pass(struct addr_key *from, struct addr_key *to, size_t n,
+enum { RADIX_BITS = 11 };
+
+static void radix_pass(const struct addr_key *from, struct addr_key *to, size_t n,
 		       unsigned shift, size_t *count)
 {
-	memset(count, 0, sizeof(*count) << 16);
+	const uint64_t mask = (1u << RADIX_BITS) - 1;
+	memset(count, 0, sizeof(*count) << RADIX_BITS);
 	for (size_t i = 0; i < n; i++)
-		count[(from[i].addr >> shift) & 0xffff]++;
-	if (count[(from[0].addr >> shift) & 0xffff] == n)
-		return false;
+		count[(from[i].addr >> shift) & mask]++;
 	size_t sum = 0;
-	for (size_t d = 0; d < 1u << 16; d++) {
+	for (size_t d = 0; d < 1u << RADIX_BITS; d++) {
 		size_t c = count[d];
 		count[d] = sum;
 		sum += c;
 	}
 	for (size_t i = 0; i < n; i++)
-		to[count[(from[i].addr >> shift) & 0xffff]++] = from[i];
-	return true;
+		to[count[(from[i].addr >> shift) & mask]++] = from[i];
 }
 
 /* How symbols at one address are ordered, the first naming it. */
@@ -146,7 +166,7 @@ static struct kc_error *sort_by_addr(struct kc_symtab *symtab, enum tie_order ti
 	if (n < 2)
 		return NULL;
 	struct addr_key *keys = malloc(2 * n * sizeof(*keys));
-	size_t *count = malloc(sizeof(*count) << 16);
+	size_t *count = malloc(sizeof(*count) << RADIX_BITS);
 	struct kc_symbol *sorted = malloc(n * sizeof(*sorted));
 	if (!keys || !count || !sorted) {
 		free(keys);
@@ -155,14 +175,20 @@ static struct kc_error *sort_by_addr(struct kc_symtab *symtab, enum tie_order ti
 		return &kc_error_nomem;
 	}
 	struct addr_key *from = keys, *to = keys + n;
-	for (size_t i = 0; i < n; i++)
+	uint64_t all_set = 0, all_clear = ~UINT64_C(0);
+	for (size_t i = 0; i < n; i++) {
 		from[i] = (struct addr_key){symtab->by_addr[i].addr, i};
-	for (unsigned shift = 0; shift < 64; shift += 16) {
-		if (radix_pass(from, to, n, shift, count)) {
-			struct addr_key *t = from;
-			from = to;
-			to = t;
-		}
+		all_set |= from[i].addr;
+		all_clear &= from[i].addr;
+	}
+	uint64_t differ = all_set ^ all_clear; /* the bits worth sorting on */
+	for (unsigned shift = 0; shift < 64 && differ >> shift; shift += RADIX_BITS) {
+		if (!((differ >> shift) & ((1u << RADIX_BITS) - 1)))
+			continue;
+		radix_pass(from, to, n, shift, count);
+		struct addr_key *t = from;
+		from = to;
+		to = t;
 	}
 	for (size_t i = 0; i < n; i++)
 		sorted[i] = symtab->by_addr[from[i].index];
@@ -194,20 +220,24 @@ static struct kc_error *build_name_hash(struct kc_symtab *symtab)
 	while (size < symtab->nr_symbols * 2)
 		size *= 2;
 	symtab->name_hash = calloc(size, sizeof(*symtab->name_hash));
-	if (!symtab->name_hash)
+	symtab->name_tags = malloc(size * sizeof(*symtab->name_tags));
+	if (!symtab->name_hash || !symtab->name_tags)
 		return &kc_error_nomem;
 	symtab->hash_size = size;
 	for (size_t i = 0; i < symtab->nr_symbols; i++) {
-		size_t slot = hash_name(symtab->by_addr[i].name) & (size - 1);
+		uint64_t hash = hash_name(symtab->by_addr[i].name);
+		uint32_t tag = (uint32_t)(hash >> 32);
+		size_t slot = hash & (size - 1);
 		/* Keep the first (lowest-address) symbol of a name. */
 		for (;;) {
 			uint32_t cur = symtab->name_hash[slot];
 			if (!cur) {
 				symtab->name_hash[slot] = (uint32_t)i + 1;
+				symtab->name_tags[slot] = tag;
 				break;
 			}
-			if (strcmp(symtab->by_addr[cur - 1].name,
-				   symtab->by_addr[i].name) == 0)
+			if (symtab->name_tags[slot] == tag &&
+			    strcmp(symtab->by_addr[cur - 1].name, symtab->by_addr[i].name) == 0)
 				break;
 			slot = (slot + 1) & (size - 1);
 		}
@@ -238,27 +268,50 @@ static struct kc_error *read_symbols(struct kc_symtab *symtab, Elf *elf)
 		return kc_error_create(KC_ERR_FORMAT, "%s: .symtab: %s",
 				       symtab->path, elf_errmsg(-1));
 	size_t count = shdr.sh_size / shdr.sh_entsize;
+	/*
+	 * Names straight from the string table, checked once to end in a NUL
+	 * (elf_strptr checks each, a fifth of the load).
+	 */
+	Elf_Scn *strscn = elf_getscn(elf, shdr.sh_link);
+	Elf_Data *strdata = strscn ? elf_getdata(strscn, NULL) : NULL;
+	if (!strdata || !strdata->d_size || ((const char *)strdata->d_buf)[strdata->d_size - 1])
+		return kc_error_create(KC_ERR_FORMAT, "%s: .symtab's string table: %s",
+				       symtab->path, strdata ? "not NUL-terminated" : elf_errmsg(-1));
+	const char *strings = strdata->d_buf;
+	size_t nr_sections = 0;
+	char *types = section_types(elf, &nr_sections);
 	symtab->by_addr = malloc((count ? count : 1) * sizeof(*symtab->by_addr));
-	if (!symtab->by_addr)
+	if (!symtab->by_addr || !types) {
+		free(types);
 		return &kc_error_nomem;
+	}
+	/* An ELF64 table in memory is an array of Elf64_Sym (libelf converted its byte order). */
+	const Elf64_Sym *syms64 = gelf_getclass(elf) == ELFCLASS64 && data->d_type == ELF_T_SYM &&
+					  data->d_size >= count * sizeof(Elf64_Sym)
+				  ? data->d_buf
+				  : NULL;
 	for (size_t i = 1; i < count; i++) {
 		GElf_Sym sym;
-		if (!gelf_getsym(data, (int)i, &sym))
+		if (syms64)
+			sym = syms64[i];
+		else if (!gelf_getsym(data, (int)i, &sym))
 			continue;
 		unsigned type = GELF_ST_TYPE(sym.st_info);
 		if (type == STT_SECTION || type == STT_FILE || sym.st_name == 0 ||
-		    sym.st_shndx == SHN_UNDEF)
+		    sym.st_shndx == SHN_UNDEF || sym.st_name >= strdata->d_size)
 			continue;
-		const char *name = elf_strptr(elf, shdr.sh_link, sym.st_name);
-		if (!name || !*name || kc_symtab_is_mapping_symbol(name, strlen(name)))
+		const char *name = strings + sym.st_name;
+		if (!*name || (name[0] == '$' && kc_symtab_is_mapping_symbol(name, strlen(name))))
 			continue;
 		symtab->by_addr[symtab->nr_symbols++] = (struct kc_symbol){
 			.addr = sym.st_value,
 			.size = sym.st_size,
 			.name = name,
-			.type = symbol_type(&sym, elf),
+			.type = symbol_type(GELF_ST_BIND(sym.st_info), sym.st_shndx, types,
+					    nr_sections),
 		};
 	}
+	free(types);
 	struct kc_error *err = sort_by_addr(symtab, TIES_ELF);
 	if (err)
 		return err;
@@ -394,6 +447,7 @@ void kc_symtab_destroy(struct kc_symtab *symtab)
 		close(symtab->fd);
 	free(symtab->by_addr);
 	free(symtab->name_hash);
+	free(symtab->name_tags);
 	free(symtab->names);
 	free(symtab->path);
 	free(symtab->origin);
@@ -405,12 +459,14 @@ const struct kc_symbol *kc_symtab_lookup(const struct kc_symtab *symtab,
 {
 	if (!symtab->hash_size)
 		return NULL;
-	size_t slot = hash_name(name) & (symtab->hash_size - 1);
+	uint64_t hash = hash_name(name);
+	uint32_t tag = (uint32_t)(hash >> 32);
+	size_t slot = hash & (symtab->hash_size - 1);
 	for (;;) {
 		uint32_t cur = symtab->name_hash[slot];
 		if (!cur)
 			return NULL;
-		if (strcmp(symtab->by_addr[cur - 1].name, name) == 0)
+		if (symtab->name_tags[slot] == tag && strcmp(symtab->by_addr[cur - 1].name, name) == 0)
 			return &symtab->by_addr[cur - 1];
 		slot = (slot + 1) & (symtab->hash_size - 1);
 	}
@@ -516,7 +572,9 @@ struct kc_error *kc_symtab_keep_kallsyms_like(struct kc_symtab *symtab)
 	}
 	symtab->nr_symbols = kept;
 	free(symtab->name_hash);
+	free(symtab->name_tags);
 	symtab->name_hash = NULL;
+	symtab->name_tags = NULL;
 	symtab->hash_size = 0;
 	return build_name_hash(symtab);
 }

@@ -34,6 +34,7 @@ struct kc_symtab {
 	struct kc_symbol *by_addr; /* sorted by address, then name */
 	size_t nr_symbols;
 	uint32_t *name_hash;       /* open addressing: index+1 into by_addr, 0 = empty */
+	uint32_t *name_tags;       /* each slot's name hash, high half: most probes skip strcmp */
 	size_t hash_size;
 	uint8_t build_id[64];
 	size_t build_id_len;
