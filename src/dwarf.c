@@ -2,6 +2,7 @@
 #include "dwarf.h"
 
 #include "debugcopy.h"
+#include "dwarfskim.h"
 
 /* elfutils' <dwarf.h>: DW_* constants (ours is "dwarf.h", found first). */
 #include <dwarf.h>
@@ -19,17 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Name spaces of the index, as in C plus variables and enumerators. */
-enum index_ns {
-	NS_STRUCT = 1,
-	NS_UNION,
-	NS_ENUM,
-	NS_TYPE,       /* typedefs and base types */
-	NS_VARIABLE,
-	NS_ENUMERATOR,
-	NS_MAX = NS_ENUMERATOR,
-};
-
 /*
  * The index, identical in memory and in the cache file (host byte order;
  * a foreign file fails the magic/version check):
@@ -38,7 +28,6 @@ enum index_ns {
  */
 #define INDEX_MAGIC "KCDWIDX\0"
 #define INDEX_VERSION 1
-#define INDEX_DECLARATION 1 /* a variable known only by its declaration */
 
 struct index_header {
 	char magic[8];
@@ -114,6 +103,11 @@ struct kc_dwarf {
 	 */
 	struct index_builder *partial;
 	Dwarf_CU *partial_cu; /* the last unit scanned, NULL before the first */
+	/* Units read straight from their bytes (src/dwarfskim.h), when they can be. */
+	struct kc_skimmer *skimmer;
+	struct kc_skim_sections skim_sections;
+	bool skim_sections_read;
+	uint64_t skim_error_offset;
 	struct kc_dwarf_index_info info;
 };
 
@@ -229,6 +223,7 @@ void kc_dwarf_close(struct kc_dwarf *dw)
 		return;
 	index_view_release(&dw->index);
 	builder_free(dw->partial);
+	kc_skimmer_free(dw->skimmer);
 	if (dw->dwfl)
 		dwfl_end(dw->dwfl);
 	else if (dw->dwarf)
@@ -426,7 +421,17 @@ struct index_builder {
 	char *names;
 	size_t names_len, names_cap;
 	uint32_t *slots;
+	uint32_t *tags; /* each slot's name hash, high half: most probes skip strcmp */
 	size_t nr_slots;
+	/*
+	 * The last name hashed by builder_contains or builder_add: an index
+	 * walk asks whether a name is there, then adds it (index_die), one
+	 * hash for both. Only for names in the DWARF sections, which do not
+	 * move or change while the builder lives.
+	 */
+	const char *hashed_name;
+	unsigned hashed_ns;
+	uint64_t hashed;
 };
 
 static const char *builder_name(const struct index_builder *b, size_t i)
@@ -434,15 +439,26 @@ static const char *builder_name(const struct index_builder *b, size_t i)
 	return b->names + b->entries[i].name_offset;
 }
 
-/* The slot holding (ns, name), or the empty slot where it would go. */
-static size_t builder_slot(const struct index_builder *b, unsigned ns,
-			   const char *name)
+static uint64_t builder_hash(struct index_builder *b, unsigned ns, const char *name)
+{
+	if (name != b->hashed_name || ns != b->hashed_ns) {
+		b->hashed_name = name;
+		b->hashed_ns = ns;
+		b->hashed = hash_name(ns, name);
+	}
+	return b->hashed;
+}
+
+/* The slot holding (ns, name), HASH its hash_name, or the empty slot where it would go. */
+static size_t builder_slot(const struct index_builder *b, unsigned ns, const char *name,
+			   uint64_t hash)
 {
 	size_t mask = b->nr_slots - 1;
-	size_t slot = hash_name(ns, name) & mask;
+	uint32_t tag = (uint32_t)(hash >> 32);
+	size_t slot = hash & mask;
 	for (;;) {
 		uint32_t v = b->slots[slot];
-		if (!v || (b->entries[v - 1].ns == ns &&
+		if (!v || (b->tags[slot] == tag && b->entries[v - 1].ns == ns &&
 			   strcmp(builder_name(b, v - 1), name) == 0))
 			return slot;
 		slot = (slot + 1) & mask;
@@ -452,11 +468,15 @@ static size_t builder_slot(const struct index_builder *b, unsigned ns,
 static bool builder_grow_slots(struct index_builder *b)
 {
 	size_t old_nr = b->nr_slots;
-	uint32_t *old = b->slots;
+	uint32_t *old = b->slots, *old_tags = b->tags;
 	size_t nr = old_nr ? old_nr * 2 : 1 << 16;
 	b->slots = calloc(nr, sizeof(*b->slots));
-	if (!b->slots) {
+	b->tags = malloc(nr * sizeof(*b->tags));
+	if (!b->slots || !b->tags) {
+		free(b->slots);
+		free(b->tags);
 		b->slots = old;
+		b->tags = old_tags;
 		return false;
 	}
 	b->nr_slots = nr;
@@ -464,9 +484,13 @@ static bool builder_grow_slots(struct index_builder *b)
 		if (!old[i])
 			continue;
 		const struct index_entry *e = &b->entries[old[i] - 1];
-		b->slots[builder_slot(b, e->ns, b->names + e->name_offset)] = old[i];
+		const char *name = b->names + e->name_offset;
+		size_t slot = builder_slot(b, e->ns, name, hash_name(e->ns, name));
+		b->slots[slot] = old[i];
+		b->tags[slot] = old_tags[i];
 	}
 	free(old);
+	free(old_tags);
 	return true;
 }
 
@@ -492,10 +516,10 @@ static bool builder_append_name(struct index_builder *b, const char *name,
 	return true;
 }
 
-static bool builder_contains(const struct index_builder *b, unsigned ns,
+static bool builder_contains(struct index_builder *b, unsigned ns,
 			     const char *name)
 {
-	return b->slots[builder_slot(b, ns, name)] != 0;
+	return b->slots[builder_slot(b, ns, name, builder_hash(b, ns, name))] != 0;
 }
 
 /*
@@ -508,7 +532,7 @@ static bool builder_add(struct index_builder *b, unsigned ns, const char *name,
 {
 	if ((b->nr_entries + 1) * 2 > b->nr_slots && !builder_grow_slots(b))
 		return false;
-	size_t slot = builder_slot(b, ns, name);
+	size_t slot = builder_slot(b, ns, name, builder_hash(b, ns, name));
 	if (b->slots[slot]) {
 		struct index_entry *e = &b->entries[b->slots[slot] - 1];
 		if ((e->flags & INDEX_DECLARATION) && !(flags & INDEX_DECLARATION)) {
@@ -534,6 +558,7 @@ static bool builder_add(struct index_builder *b, unsigned ns, const char *name,
 	e->ns = (uint8_t)ns;
 	e->flags = flags;
 	b->slots[slot] = (uint32_t)++b->nr_entries;
+	b->tags[slot] = (uint32_t)(builder_hash(b, ns, name) >> 32);
 	return true;
 }
 
@@ -556,33 +581,13 @@ static bool index_enumerators(struct index_builder *b, Dwarf_Die *enum_die)
 	return true;
 }
 
-static int tag_namespace(int tag)
-{
-	switch (tag) {
-	case DW_TAG_structure_type:
-	case DW_TAG_class_type:
-		return NS_STRUCT;
-	case DW_TAG_union_type:
-		return NS_UNION;
-	case DW_TAG_enumeration_type:
-		return NS_ENUM;
-	case DW_TAG_typedef:
-	case DW_TAG_base_type:
-		return NS_TYPE;
-	case DW_TAG_variable:
-		return NS_VARIABLE;
-	default:
-		return 0;
-	}
-}
-
 static bool index_nested_types(struct index_builder *b, Dwarf_Die *parent,
 			       int depth);
 
 static bool index_die(struct index_builder *b, Dwarf_Die *die, int depth)
 {
 	int tag = dwarf_tag(die);
-	int ns = tag_namespace(tag);
+	int ns = kc_index_tag_ns(tag);
 	if (!ns)
 		return true;
 	bool declaration = dwarf_hasattr(die, DW_AT_declaration);
@@ -620,6 +625,86 @@ static bool index_nested_types(struct index_builder *b, Dwarf_Die *parent,
 	return true;
 }
 
+static bool skim_enabled = true; /* kc_dwarf_set_skim */
+
+void kc_dwarf_set_skim(bool enabled)
+{
+	skim_enabled = enabled;
+}
+
+static bool skim_contains(void *ctx, unsigned ns, const char *name)
+{
+	return builder_contains(ctx, ns, name);
+}
+
+static bool skim_add(void *ctx, unsigned ns, const char *name, uint64_t die_offset,
+		     uint32_t parent_delta, uint8_t flags)
+{
+	return builder_add(ctx, ns, name, die_offset, parent_delta, flags);
+}
+
+/* The debug sections libdw reads, uncompressed (else left NULL: no skimming). */
+static void read_skim_sections(struct kc_dwarf *dw)
+{
+	dw->skim_sections_read = true;
+	Elf *elf = dwarf_getelf(dw->dwarf);
+	size_t shstrndx;
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return;
+	struct kc_skim_sections *sec = &dw->skim_sections;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr shdr;
+		const char *name;
+		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type == SHT_NOBITS ||
+		    (shdr.sh_flags & SHF_COMPRESSED) ||
+		    !(name = elf_strptr(elf, shstrndx, shdr.sh_name)))
+			continue;
+		const uint8_t **base = NULL;
+		size_t *size = NULL;
+		if (strcmp(name, ".debug_info") == 0) {
+			base = &sec->info;
+			size = &sec->info_size;
+		} else if (strcmp(name, ".debug_abbrev") == 0) {
+			base = &sec->abbrev;
+			size = &sec->abbrev_size;
+		} else if (strcmp(name, ".debug_str") == 0) {
+			base = &sec->str;
+			size = &sec->str_size;
+		} else if (strcmp(name, ".debug_line_str") == 0) {
+			base = &sec->line_str;
+			size = &sec->line_str_size;
+		} else {
+			continue;
+		}
+		Elf_Data *data = elf_getdata(scn, NULL);
+		if (data && data->d_buf) {
+			*base = data->d_buf;
+			*size = data->d_size;
+		}
+	}
+}
+
+/*
+ * The unit of CUDIE read straight from its bytes into B, if it can be
+ * (src/dwarfskim.h); KC_SKIM_UNSUPPORTED leaves it to libdw's walk. Not for
+ * a relocatable object: libdwfl relocates what libdw reads.
+ */
+static enum kc_skim_result skim_unit(struct kc_dwarf *dw, struct index_builder *b,
+				     Dwarf_Die *cudie)
+{
+	if (!skim_enabled || dw->dwfl)
+		return KC_SKIM_UNSUPPORTED;
+	if (!dw->skim_sections_read)
+		read_skim_sections(dw);
+	if (!dw->skimmer && !(dw->skimmer = kc_skimmer_new()))
+		return KC_SKIM_NOMEM;
+	const struct kc_skim_index index = {b, skim_contains, skim_add};
+	uint64_t unit_offset = dwarf_dieoffset(cudie) - dwarf_cuoffset(cudie);
+	return kc_skim_unit(dw->skimmer, &dw->skim_sections, unit_offset, &index,
+			    &dw->skim_error_offset);
+}
+
 /*
  * Index the unit after *CU (the first when *CU is NULL) and advance *CU;
  * *DONE when there was none left.
@@ -648,6 +733,18 @@ static struct kc_error *scan_next_unit(struct kc_dwarf *dw,
 				       dw->copy_error ? ")" : "");
 	if (r > 0)
 		return NULL;
+	switch (skim_unit(dw, b, &cudie)) {
+	case KC_SKIM_DONE:
+		goto scanned;
+	case KC_SKIM_NOMEM:
+		return &kc_error_nomem;
+	case KC_SKIM_CORRUPT:
+		return kc_error_create(KC_ERR_FORMAT, "%s: DWARF unit at 0x%llx: no DIE can be read at 0x%llx",
+				       dw->path, (unsigned long long)dwarf_dieoffset(&cudie),
+				       (unsigned long long)dw->skim_error_offset);
+	case KC_SKIM_UNSUPPORTED:
+		break;
+	}
 	Dwarf_Die die;
 	int c = dwarf_child(&cudie, &die);
 	while (c == 0) {
@@ -660,6 +757,7 @@ static struct kc_error *scan_next_unit(struct kc_dwarf *dw,
 				       "%s: DWARF unit at 0x%llx: %s", dw->path,
 				       (unsigned long long)dwarf_dieoffset(&cudie),
 				       dwarf_errmsg(-1));
+scanned:
 	dw->info.units_scanned++;
 	dw->next_unit_offset = unit_end;
 	if (b == dw->partial)
@@ -742,6 +840,7 @@ static void builder_free(struct index_builder *b)
 	free(b->entries);
 	free(b->names);
 	free(b->slots);
+	free(b->tags);
 	free(b);
 }
 
@@ -1047,7 +1146,7 @@ static struct kc_error *partial_find(struct kc_dwarf *dw, unsigned ns,
 	for (;;) {
 		struct index_builder *b = dw->partial;
 		for (size_t i = 0; i < nr_names && !*ret; i++) {
-			uint32_t v = b->slots[builder_slot(b, ns, names[i])];
+			uint32_t v = b->slots[builder_slot(b, ns, names[i], hash_name(ns, names[i]))];
 			if (v && !(b->entries[v - 1].flags & INDEX_DECLARATION))
 				*ret = &b->entries[v - 1];
 		}
@@ -1097,7 +1196,7 @@ static bool tag_in_namespace(int tag, unsigned ns)
 {
 	if (ns == NS_ENUMERATOR)
 		return tag == DW_TAG_enumerator;
-	return tag_namespace(tag) == (int)ns;
+	return kc_index_tag_ns(tag) == (int)ns;
 }
 
 /* Resolve an entry to its DIE, checking that it is what the index says. */

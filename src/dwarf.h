@@ -116,4 +116,11 @@ struct kc_error *kc_dwarf_handle(struct kc_dwarf *dw, Dwarf **ret);
 /* The compile unit whose ranges hold link-time ADDR (aranges, else a scan). */
 bool kc_dwarf_unit_holding(Dwarf *dwarf, uint64_t addr, Dwarf_Die *cu);
 
+/*
+ * Whether index builds read units straight from their bytes when they can
+ * (src/dwarfskim.h; the default) or always through libdw, for tests that
+ * compare the two.
+ */
+void kc_dwarf_set_skim(bool enabled);
+
 #endif

@@ -1036,3 +1036,127 @@ KC_TEST(debugcopy_streams_abbrevs_until_a_unit_reaches_others)
 	unlink(path);
 	free(path);
 }
+
+/*
+ * The index built by reading units straight from their bytes
+ * (src/dwarfskim.c) is the index libdw's walk builds, byte for byte: on
+ * gcc's and clang's DWARF 4 and 5 of a sample with the cases the reader
+ * handles (names through DW_AT_specification, types nested in a struct,
+ * enumerators; clang's DWARF 5 names through string offsets and is left to
+ * libdw), and on every fixture's vmlinux.
+ */
+/* *FILE: the index file of PATH built with (SKIM) or without the reader, or NULL. */
+static void index_file(const char *path, bool skim, const char *tag, char **file)
+{
+	char *dir = NULL, *cmd = NULL;
+	*file = NULL;
+	REQUIRE(asprintf(&dir, "%s/skim-index-%s-%d", kc_test_scratch_dir(), tag, skim) > 0);
+	REQUIRE(asprintf(&cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir) > 0);
+	REQUIRE(system(cmd) == 0);
+	free(cmd);
+	char *saved = kc_test_getenv_copy("KCRASH_CACHE_DIR");
+	setenv("KCRASH_CACHE_DIR", dir, 1);
+	kc_dwarf_set_skim(skim);
+	struct kc_dwarf *dw = NULL;
+	struct kc_error *err = kc_dwarf_open(path, NULL, 0, &dw);
+	if (!err)
+		err = kc_dwarf_load_index(dw);
+	kc_dwarf_set_skim(true);
+	CHECK_MSG(!err, "%s: %s", path, err ? kc_error_message(err) : "");
+	kc_error_destroy(err);
+	struct kc_dwarf_index_info info = {0};
+	if (dw)
+		kc_dwarf_index_info(dw, &info);
+	CHECK_MSG(info.cache_written && info.nr_entries > 0, "%s: index of %zu entries written %d",
+		  path, info.nr_entries, info.cache_written);
+	kc_dwarf_close(dw);
+	kc_test_restore_env("KCRASH_CACHE_DIR", saved);
+	free(saved);
+	REQUIRE(asprintf(&cmd, "ls '%s'/*.idx > '%s/name' 2>/dev/null", dir, dir) > 0);
+	char *list = NULL;
+	if (system(cmd) == 0 && asprintf(&list, "%s/name", dir) > 0) {
+		char *name = kc_test_read_file(list, NULL);
+		if (name) {
+			name[strcspn(name, "\n")] = '\0';
+			*file = name;
+		}
+	}
+	free(list);
+	free(cmd);
+	free(dir);
+}
+
+static void check_same_index(const char *path, const char *tag)
+{
+	char *skimmed, *walked;
+	index_file(path, true, tag, &skimmed);
+	index_file(path, false, tag, &walked);
+	CHECK_MSG(skimmed && walked, "%s: both index files written", path);
+	if (skimmed && walked) {
+		size_t a_len = 0, b_len = 0;
+		char *a = kc_test_read_file(skimmed, &a_len), *b = kc_test_read_file(walked, &b_len);
+		CHECK_MSG(a && b && a_len == b_len && memcmp(a, b, a_len) == 0,
+			  "%s: the index read from the bytes (%zu bytes) differs from libdw's (%zu)",
+			  path, a_len, b_len);
+		free(a);
+		free(b);
+	}
+	free(skimmed);
+	free(walked);
+}
+
+KC_TEST(dwarf_index_skimmed_matches_libdw_walk)
+{
+	static const char *const samples_built[] = {"dwarf-skim-cc-dwarf4", "dwarf-skim-cc-dwarf5",
+						   "dwarf-skim-clang-dwarf4",
+						   "dwarf-skim-clang-dwarf5",
+						   "dwarf-skim-cxx-dwarf4", "dwarf-skim-cxx-dwarf5"};
+	int found = 0;
+	for (size_t i = 0; i < sizeof(samples_built) / sizeof(samples_built[0]); i++) {
+		char *path = NULL;
+		REQUIRE(asprintf(&path, "%s/%s", KC_DWARF_SKIM_SAMPLES, samples_built[i]) > 0);
+		if (access(path, R_OK) == 0) {
+			found++;
+			check_same_index(path, samples_built[i]);
+			/* The sample's cases are in the index, by name (cold: a cache of its own). */
+			char *dir = NULL, *cmd = NULL;
+			REQUIRE(asprintf(&dir, "%s/skim-lookup-%s", kc_test_scratch_dir(),
+					 samples_built[i]) > 0);
+			REQUIRE(asprintf(&cmd, "rm -rf '%s'", dir) > 0);
+			REQUIRE(system(cmd) == 0);
+			char *saved = kc_test_getenv_copy("KCRASH_CACHE_DIR");
+			setenv("KCRASH_CACHE_DIR", dir, 1);
+			struct kc_dwarf *dw;
+			REQUIRE_OK(kc_dwarf_open(path, NULL, 0, &dw));
+			static const char *const types[] = {"struct skim_outer", "struct skim_inner",
+							    "union skim_deep", "enum skim_mode",
+							    "enum skim_color", "skim_outer_t",
+							    "struct skim_deepest"};
+			bool cxx = strstr(samples_built[i], "cxx") != NULL;
+			for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+				/* The typedef is the C sample's; skim_deepest the C++ one's. */
+				if (t == (cxx ? 5u : 6u))
+					continue;
+				struct kc_type type;
+				struct kc_error *err = kc_dwarf_find_type(dw, types[t], &type);
+				CHECK_MSG(!err, "%s: %s: %s", samples_built[i], types[t],
+					  err ? kc_error_message(err) : "");
+				kc_error_destroy(err);
+			}
+			kc_dwarf_close(dw);
+			kc_test_restore_env("KCRASH_CACHE_DIR", saved);
+			free(saved);
+			free(cmd);
+			free(dir);
+		}
+		free(path);
+	}
+	CHECK_MSG(found >= 2, "gcc's samples are built (%d found)", found);
+	static const char *const fixtures[] = {"arm64-5.10-4k39", "arm64-6.1-4k48", "arm64-6.1-16k47",
+					       "arm64-6.1-64k52"};
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		const char *vmlinux = kc_test_fixture_vmlinux(fixtures[i]);
+		if (vmlinux)
+			check_same_index(vmlinux, fixtures[i]);
+	}
+}
