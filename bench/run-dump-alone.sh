@@ -31,23 +31,24 @@ fi
 ninja -C "$build" kcrash >&2
 kcrash=$build/kcrash
 
-# best of REPS: "wall cpu rss_kb" of: kcrash ARGS...
+# best of REPS: "wall cpu rss_kb" of: kcrash ARGS..., timed by bench/measure.py
+# (wait4's rusage, to the microsecond)
 best() {
 	b_wall= b_cpu= b_rss=
 	i=0
 	while [ $i -lt "$reps" ]; do
-		/usr/bin/time -o "$build/bench-dump-alone.time" -f '%e %U %S %M' \
+		/usr/bin/python3 "$repo/bench/measure.py" -o "$build/bench-dump-alone.time" \
 			"$kcrash" "$@" >/dev/null 2>&1 || true
 		out=$(tail -n1 "$build/bench-dump-alone.time")
 		wall=$(echo "$out" | cut -d' ' -f1)
-		cpu=$(echo "$out" | awk '{printf "%.2f", $2 + $3}')
+		cpu=$(echo "$out" | awk '{printf "%.3f", $2 + $3}')
 		rss=$(echo "$out" | cut -d' ' -f4)
 		if [ -z "$b_wall" ] || awk "BEGIN { exit !($wall < $b_wall) }"; then
 			b_wall=$wall b_cpu=$cpu b_rss=$rss
 		fi
 		i=$((i + 1))
 	done
-	echo "$b_wall s ($b_cpu s CPU), $((b_rss / 1024)) MB"
+	printf '%.3f s (%s s CPU), %d MB\n' "$b_wall" "$b_cpu" "$((b_rss / 1024))"
 }
 
 echo "| dump | symbols | dump alone: sym schedule | with the vmlinux: sym schedule |"
