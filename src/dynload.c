@@ -22,8 +22,11 @@ static struct kc_error *load(const char *soname, void **handle)
 	}
 	if (i < MAX_LIBRARIES && loaded[i].soname) {
 		*handle = loaded[i].handle;
-		return loaded[i].handle ? NULL
-					: kc_error_create(KC_ERR_UNSUPPORTED, "%s", loaded[i].error);
+		if (loaded[i].handle)
+			return NULL;
+		if (loaded[i].error)
+			return kc_error_create(KC_ERR_UNSUPPORTED, "%s", loaded[i].error);
+		return kc_error_create(KC_ERR_UNSUPPORTED, "%s could not be loaded", soname);
 	}
 	void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
 	struct kc_error *err = NULL;
