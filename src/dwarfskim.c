@@ -180,7 +180,7 @@ static bool parse_abbrevs(struct kc_skimmer *sk, const struct kc_skim_sections *
 		struct abbrev *a = &sk->abbrevs[code];
 		if (a->known)
 			return false; /* a code defined twice */
-		*a = (struct abbrev){.tag = (uint32_t)tag, .children = *p++ != 0, .known = true,
+		*a = (struct abbrev){.tag = (uint32_t)tag, .children = *p++ == DW_CHILDREN_yes, .known = true,
 				     .first_attr = (uint32_t)nr_attrs};
 		for (;;) {
 			if (!read_uleb(&p, end, &name) || !read_uleb(&p, end, &form))
