@@ -15,6 +15,7 @@
 #include <isa-l/igzip_lib.h>
 #endif
 
+#include "dwarfskim.h"
 #include "vmcore/file.h"
 
 #define MAX_SECTIONS 64
@@ -534,57 +535,50 @@ struct kc_debugcopy {
 	bool finished;        /* everything inflated and written to PATH */
 };
 
-static bool uleb(const uint8_t **p, const uint8_t *end, uint64_t *value)
-{
-	*value = 0;
-	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
-		uint8_t byte = *(*p)++;
-		*value |= (uint64_t)(byte & 0x7f) << shift;
-		if (!(byte & 0x80))
-			return true;
-	}
-	return false;
-}
-
 enum abbrev_table {
 	TABLE_OWN_UNIT,    /* complete, and its forms stay inside the unit */
 	TABLE_OTHER_UNITS, /* reaches other units, or is malformed */
 	TABLE_CUT,         /* runs past END: inflate more */
 };
 
+static bool any_entry(void *ctx, uint64_t code, uint64_t tag, bool children)
+{
+	(void)ctx;
+	(void)code;
+	(void)tag;
+	(void)children;
+	return true;
+}
+
+/*
+ * A form that reaches outside its own unit (DW_FORM_ref_addr, ref_sig8,
+ * GNU_ref_alt) or one that could be anything (DW_FORM_indirect) stops the
+ * walk.
+ */
+static bool attr_in_unit(void *ctx, uint64_t name, uint64_t form)
+{
+	(void)ctx;
+	(void)name;
+	return form != 0x10 && form != 0x20 && form != 0x16 && form != 0x1f20;
+}
+
 /*
  * The abbreviation table at P (up to its terminating 0 code): whether it
- * declares a form that reaches outside its own unit (DW_FORM_ref_addr,
- * ref_sig8, GNU_ref_alt) or one that could be anything (DW_FORM_indirect).
- * Only without them may a unit be read while later units are not inflated
- * yet.
+ * declares a form that reaches outside its own unit. Only without them may
+ * a unit be read while later units are not inflated yet.
  */
 static enum abbrev_table scan_abbrev_table(const uint8_t *p, const uint8_t *end, bool at_eof)
 {
-	const enum abbrev_table cut = at_eof ? TABLE_OTHER_UNITS : TABLE_CUT;
-	for (;;) {
-		uint64_t code, tag, attr, form;
-		if (!uleb(&p, end, &code))
-			return cut;
-		if (code == 0)
-			return TABLE_OWN_UNIT;
-		if (!uleb(&p, end, &tag) || p >= end)
-			return cut;
-		p++; /* DW_CHILDREN_yes/no */
-		for (;;) {
-			if (!uleb(&p, end, &attr) || !uleb(&p, end, &form))
-				return cut;
-			if (attr == 0 && form == 0)
-				break;
-			if (form == 0x10 || form == 0x20 || form == 0x16 || form == 0x1f20)
-				return TABLE_OTHER_UNITS;
-			if (form == 0x21) { /* DW_FORM_implicit_const: an SLEB128 follows */
-				uint64_t ignored;
-				if (!uleb(&p, end, &ignored))
-					return cut;
-			}
-		}
+	const struct kc_abbrev_visitor visitor = {NULL, any_entry, attr_in_unit};
+	switch (kc_abbrev_walk(p, end, &visitor)) {
+	case KC_ABBREV_DONE:
+		return TABLE_OWN_UNIT;
+	case KC_ABBREV_STOPPED:
+		return TABLE_OTHER_UNITS;
+	case KC_ABBREV_CUT:
+		break;
 	}
+	return at_eof ? TABLE_OTHER_UNITS : TABLE_CUT;
 }
 
 /* Inflate .debug_info and .debug_abbrev whole (and no longer check tables). */

@@ -81,26 +81,46 @@ void kc_skimmer_free(struct kc_skimmer *skimmer)
 	free(skimmer);
 }
 
+/* An unsigned LEB128 of at most 10 bytes (64 bits); false when cut short or longer. */
 static bool read_uleb(const uint8_t **p, const uint8_t *end, uint64_t *value)
 {
 	*value = 0;
-	for (unsigned shift = 0; *p < end; shift += 7) {
+	for (unsigned shift = 0; *p < end && shift < 64; shift += 7) {
 		uint8_t byte = *(*p)++;
-		if (shift < 64)
-			*value |= (uint64_t)(byte & 0x7f) << shift;
+		*value |= (uint64_t)(byte & 0x7f) << shift;
 		if (!(byte & 0x80))
 			return true;
 	}
 	return false;
 }
 
-static bool skip_leb(const uint8_t **p, const uint8_t *end)
+enum kc_abbrev_walk kc_abbrev_walk(const uint8_t *p, const uint8_t *end,
+				   const struct kc_abbrev_visitor *visitor)
 {
-	while (*p < end) {
-		if (!(*(*p)++ & 0x80))
-			return true;
+	for (;;) {
+		uint64_t code, tag, name, form;
+		if (!read_uleb(&p, end, &code))
+			return KC_ABBREV_CUT;
+		if (code == 0)
+			return KC_ABBREV_DONE;
+		if (!read_uleb(&p, end, &tag) || p >= end)
+			return KC_ABBREV_CUT;
+		bool children = *p++ == DW_CHILDREN_yes;
+		if (!visitor->entry(visitor->ctx, code, tag, children))
+			return KC_ABBREV_STOPPED;
+		for (;;) {
+			if (!read_uleb(&p, end, &name) || !read_uleb(&p, end, &form))
+				return KC_ABBREV_CUT;
+			if (name == 0 && form == 0)
+				break;
+			/* DW_FORM_implicit_const: its value (an SLEB128) is in the table. */
+			uint64_t implicit;
+			if (form == FORM_implicit_const && !read_uleb(&p, end, &implicit))
+				return KC_ABBREV_CUT;
+			if (!visitor->attr(visitor->ctx, name, form))
+				return KC_ABBREV_STOPPED;
+		}
 	}
-	return false;
 }
 
 static uint64_t read_le(const uint8_t *p, unsigned size)
@@ -147,71 +167,87 @@ static bool is_local_ref(uint32_t form)
  * Parse the abbreviation table at OFFSET. False: a form or a code the
  * reader leaves to libdw (or a table that does not parse: libdw says why).
  */
+/* The table being parsed into the skimmer (parse_abbrevs). */
+struct abbrev_parse {
+	struct kc_skimmer *sk;
+	size_t nr;       /* codes 1 .. nr - 1 set up */
+	size_t nr_attrs;
+	struct abbrev *current;
+	bool nomem;
+};
+
+static bool parse_entry(void *ctx, uint64_t code, uint64_t tag, bool children)
+{
+	struct abbrev_parse *ap = ctx;
+	struct kc_skimmer *sk = ap->sk;
+	/* Codes count up from 1 in practice: a table indexed by code. */
+	if (code > (1u << 20))
+		return false;
+	if (code >= sk->abbrevs_cap) {
+		size_t cap = sk->abbrevs_cap ? sk->abbrevs_cap : 256;
+		while (cap <= code)
+			cap *= 2;
+		struct abbrev *grown = realloc(sk->abbrevs, cap * sizeof(*grown));
+		if (!grown) {
+			ap->nomem = true;
+			return false;
+		}
+		sk->abbrevs = grown;
+		sk->abbrevs_cap = cap;
+	}
+	while (ap->nr <= code)
+		sk->abbrevs[ap->nr++].known = false;
+	struct abbrev *a = &sk->abbrevs[code];
+	if (a->known)
+		return false; /* a code defined twice */
+	*a = (struct abbrev){.tag = (uint32_t)tag, .children = children, .known = true,
+			     .first_attr = (uint32_t)ap->nr_attrs};
+	ap->current = a;
+	return true;
+}
+
+static bool parse_attr(void *ctx, uint64_t name, uint64_t form)
+{
+	struct abbrev_parse *ap = ctx;
+	struct kc_skimmer *sk = ap->sk;
+	if (!form_supported((uint32_t)form))
+		return false;
+	if (name == DW_AT_name && !is_name_form((uint32_t)form))
+		return false;
+	if ((name == DW_AT_specification || name == DW_AT_abstract_origin) &&
+	    !is_local_ref((uint32_t)form))
+		return false;
+	if (ap->nr_attrs == sk->attrs_cap) {
+		size_t cap = sk->attrs_cap ? sk->attrs_cap * 2 : 1024;
+		struct attr_spec *grown = realloc(sk->attrs, cap * sizeof(*grown));
+		if (!grown) {
+			ap->nomem = true;
+			return false;
+		}
+		sk->attrs = grown;
+		sk->attrs_cap = cap;
+	}
+	sk->attrs[ap->nr_attrs++] = (struct attr_spec){(uint32_t)name, (uint32_t)form};
+	ap->current->nr_attrs++;
+	return true;
+}
+
+/*
+ * Parse the abbreviation table at OFFSET. False: a form or a code the
+ * reader leaves to libdw (or a table that does not parse: libdw says why).
+ */
 static bool parse_abbrevs(struct kc_skimmer *sk, const struct kc_skim_sections *sec,
 			  uint64_t offset, size_t *nr_abbrevs, bool *nomem)
 {
 	if (offset >= sec->abbrev_size)
 		return false;
-	const uint8_t *p = sec->abbrev + offset, *end = sec->abbrev + sec->abbrev_size;
-	size_t nr = 1, nr_attrs = 0;
-	for (;;) {
-		uint64_t code, tag, name, form;
-		if (!read_uleb(&p, end, &code))
-			return false;
-		if (code == 0)
-			break;
-		/* Codes count up from 1 in practice: a table indexed by code. */
-		if (code > (1u << 20) || !read_uleb(&p, end, &tag) || p >= end)
-			return false;
-		if (code >= sk->abbrevs_cap) {
-			size_t cap = sk->abbrevs_cap ? sk->abbrevs_cap : 256;
-			while (cap <= code)
-				cap *= 2;
-			struct abbrev *grown = realloc(sk->abbrevs, cap * sizeof(*grown));
-			if (!grown) {
-				*nomem = true;
-				return false;
-			}
-			sk->abbrevs = grown;
-			sk->abbrevs_cap = cap;
-		}
-		while (nr <= code)
-			sk->abbrevs[nr++].known = false;
-		struct abbrev *a = &sk->abbrevs[code];
-		if (a->known)
-			return false; /* a code defined twice */
-		*a = (struct abbrev){.tag = (uint32_t)tag, .children = *p++ == DW_CHILDREN_yes, .known = true,
-				     .first_attr = (uint32_t)nr_attrs};
-		for (;;) {
-			if (!read_uleb(&p, end, &name) || !read_uleb(&p, end, &form))
-				return false;
-			if (name == 0 && form == 0)
-				break;
-			if (!form_supported((uint32_t)form))
-				return false;
-			if (name == DW_AT_name && !is_name_form((uint32_t)form))
-				return false;
-			if ((name == DW_AT_specification || name == DW_AT_abstract_origin) &&
-			    !is_local_ref((uint32_t)form))
-				return false;
-			if (form == FORM_implicit_const && !skip_leb(&p, end))
-				return false;
-			if (nr_attrs == sk->attrs_cap) {
-				size_t cap = sk->attrs_cap ? sk->attrs_cap * 2 : 1024;
-				struct attr_spec *grown = realloc(sk->attrs, cap * sizeof(*grown));
-				if (!grown) {
-					*nomem = true;
-					return false;
-				}
-				sk->attrs = grown;
-				sk->attrs_cap = cap;
-			}
-			sk->attrs[nr_attrs++] = (struct attr_spec){(uint32_t)name, (uint32_t)form};
-			a->nr_attrs++;
-		}
-	}
-	*nr_abbrevs = nr;
-	return true;
+	struct abbrev_parse ap = {.sk = sk, .nr = 1};
+	const struct kc_abbrev_visitor visitor = {&ap, parse_entry, parse_attr};
+	enum kc_abbrev_walk walked = kc_abbrev_walk(sec->abbrev + offset,
+						    sec->abbrev + sec->abbrev_size, &visitor);
+	*nomem = ap.nomem;
+	*nr_abbrevs = ap.nr;
+	return walked == KC_ABBREV_DONE;
 }
 
 /* A DIE's abbreviation and what the index reads of its attributes. */

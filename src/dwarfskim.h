@@ -14,6 +14,10 @@
  * whose specification/abstract-origin references stay in the unit;
  * anything else (string offsets tables, supplementary files, type units,
  * DW_FORM_indirect) is left to libdw, unit by unit.
+ *
+ * Its abbreviation-table walk (kc_abbrev_walk) also serves the copy of
+ * compressed debug sections (src/debugcopy.c), which checks each unit's
+ * table before the unit is read.
  */
 #ifndef KC_DWARFSKIM_H
 #define KC_DWARFSKIM_H
@@ -59,6 +63,22 @@ enum kc_skim_result {
 	KC_SKIM_CORRUPT,     /* *ERROR_OFFSET: the .debug_info offset it could not read */
 	KC_SKIM_NOMEM,
 };
+
+/*
+ * The abbreviation table at P (up to its 0 code, not past END): ENTRY for
+ * each abbreviation, then ATTR for each of its attribute specifications
+ * (DW_FORM_implicit_const's value skipped). A callback returning false
+ * stops the walk; KC_ABBREV_CUT when the bytes ran out (or an LEB128 was
+ * longer than 64 bits) first.
+ */
+enum kc_abbrev_walk { KC_ABBREV_DONE, KC_ABBREV_STOPPED, KC_ABBREV_CUT };
+struct kc_abbrev_visitor {
+	void *ctx;
+	bool (*entry)(void *ctx, uint64_t code, uint64_t tag, bool children);
+	bool (*attr)(void *ctx, uint64_t name, uint64_t form);
+};
+enum kc_abbrev_walk kc_abbrev_walk(const uint8_t *p, const uint8_t *end,
+				   const struct kc_abbrev_visitor *visitor);
 
 struct kc_skimmer;
 struct kc_skimmer *kc_skimmer_new(void);
