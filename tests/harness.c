@@ -6,6 +6,7 @@
 #include "session.h"
 #include "symtab.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -262,6 +263,44 @@ char *kc_test_read_file(const char *path, size_t *len_ret)
 	if (len_ret)
 		*len_ret = len;
 	return buf;
+}
+
+char *kc_test_only_file(const char *dir, const char *suffix)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	char *found = NULL;
+	bool several = false;
+	size_t suffix_len = strlen(suffix);
+	struct dirent *ent;
+	while ((ent = readdir(d))) {
+		size_t len = strlen(ent->d_name);
+		if (len < suffix_len || strcmp(ent->d_name + len - suffix_len, suffix) != 0)
+			continue;
+		if (found) {
+			several = true;
+			break;
+		}
+		if (asprintf(&found, "%s/%s", dir, ent->d_name) < 0)
+			found = NULL;
+	}
+	closedir(d);
+	if (several) {
+		free(found);
+		found = NULL;
+	}
+	return found;
+}
+
+bool kc_test_same_bytes(const char *a, const char *b)
+{
+	size_t a_len = 0, b_len = 0;
+	char *a_bytes = kc_test_read_file(a, &a_len), *b_bytes = kc_test_read_file(b, &b_len);
+	bool same = a_bytes && b_bytes && a_len == b_len && memcmp(a_bytes, b_bytes, a_len) == 0;
+	free(a_bytes);
+	free(b_bytes);
+	return same;
 }
 
 char *kc_test_fact(const char *fixture, const char *key)

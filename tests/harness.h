@@ -165,6 +165,10 @@ extern const size_t kc_test_nr_fixtures;
 
 /* Read a whole file into a malloc'd NUL-terminated buffer; NULL on error. */
 char *kc_test_read_file(const char *path, size_t *len);
+/* The one file in DIR whose name ends in SUFFIX (a malloc'd path); NULL when none or several. */
+char *kc_test_only_file(const char *dir, const char *suffix);
+/* Whether the files at A and B hold the same bytes (false when either cannot be read). */
+bool kc_test_same_bytes(const char *a, const char *b);
 /* Value of KEY in a fixture's ground-truth/facts.txt (malloc'd), or NULL. */
 char *kc_test_fact(const char *fixture, const char *key);
 

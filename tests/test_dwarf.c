@@ -707,8 +707,9 @@ KC_TEST(dwarf_compressed_debug_copy)
 		REQUIRE_OK(kc_dwarf_load_index(dw));
 		kc_dwarf_index_info(dw, &info);
 		CHECK(!info.debug_copy_partial);
-		snprintf(cmd, sizeof(cmd), "ls '%s'/*.debug >/dev/null 2>&1", dir);
-		CHECK(system(cmd) == 0);
+		char *copy = kc_test_only_file(dir, ".debug");
+		CHECK(copy != NULL);
+		free(copy);
 		kc_dwarf_close(dw);
 	}
 	CHECK(used_copy[0] && used_copy[1] && used_copy[2]);
@@ -1072,17 +1073,7 @@ static void index_file(const char *path, bool skim, const char *tag, char **file
 	kc_dwarf_close(dw);
 	kc_test_restore_env("KCRASH_CACHE_DIR", saved);
 	free(saved);
-	REQUIRE(asprintf(&cmd, "ls '%s'/*.idx > '%s/name' 2>/dev/null", dir, dir) > 0);
-	char *list = NULL;
-	if (system(cmd) == 0 && asprintf(&list, "%s/name", dir) > 0) {
-		char *name = kc_test_read_file(list, NULL);
-		if (name) {
-			name[strcspn(name, "\n")] = '\0';
-			*file = name;
-		}
-	}
-	free(list);
-	free(cmd);
+	*file = kc_test_only_file(dir, ".idx");
 	free(dir);
 }
 
@@ -1093,13 +1084,8 @@ static void check_same_index(const char *path, const char *tag)
 	index_file(path, false, tag, &walked);
 	CHECK_MSG(skimmed && walked, "%s: both index files written", path);
 	if (skimmed && walked) {
-		size_t a_len = 0, b_len = 0;
-		char *a = kc_test_read_file(skimmed, &a_len), *b = kc_test_read_file(walked, &b_len);
-		CHECK_MSG(a && b && a_len == b_len && memcmp(a, b, a_len) == 0,
-			  "%s: the index read from the bytes (%zu bytes) differs from libdw's (%zu)",
-			  path, a_len, b_len);
-		free(a);
-		free(b);
+		CHECK_MSG(kc_test_same_bytes(skimmed, walked),
+			  "%s: the index read from the bytes differs from libdw's", path);
 	}
 	free(skimmed);
 	free(walked);
