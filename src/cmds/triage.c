@@ -92,6 +92,16 @@ static void add_error(struct triage *t, const char *what, struct kc_error *err)
 	kc_error_destroy(err);
 }
 
+/* TASK's backtrace into *BT: true, else false with the error listed under WHAT. */
+static bool backtrace_of(struct kc_session *session, struct triage *t, const struct kc_task *task,
+			 struct kc_backtrace *bt, const char *what)
+{
+	struct kc_error *err = kc_backtrace_task(session, task, bt);
+	if (err)
+		add_error(t, what, err);
+	return !err;
+}
+
 /* Log lines that say why the kernel died, strongest first per record. */
 static const struct {
 	const char *needle;
@@ -338,11 +348,7 @@ static void collect_subject(struct kc_session *session, struct triage *t,
 		return;
 	t->subject = subject;
 	t->subject_why = why;
-	struct kc_error *err = kc_backtrace_task(session, subject, &t->subject_bt);
-	if (err)
-		add_error(t, "subject.backtrace", err);
-	else
-		t->has_subject_bt = true;
+	t->has_subject_bt = backtrace_of(session, t, subject, &t->subject_bt, "subject.backtrace");
 }
 
 /* Every CPU's active task, by CPU, with its backtrace. */
@@ -360,11 +366,7 @@ static void collect_cpus(struct kc_session *session, struct triage *t,
 			continue;
 		struct triage_cpu *c = &t->cpus[t->nr_cpus++];
 		c->task = task;
-		struct kc_error *err = kc_backtrace_task(session, task, &c->bt);
-		if (err)
-			add_error(t, "cpus.backtrace", err);
-		else
-			c->has_bt = true;
+		c->has_bt = backtrace_of(session, t, task, &c->bt, "cpus.backtrace");
 	}
 }
 
@@ -389,13 +391,8 @@ static void collect(struct kc_session *session, struct triage *t)
 		t->task = kc_task_by_addr(tasks, tasks->panic_task);
 		t->cpu = tasks->panic_cpu >= 0 ? tasks->panic_cpu : (t->task ? t->task->cpu : -1);
 	}
-	if (t->task) {
-		err = kc_backtrace_task(session, t->task, &t->bt);
-		if (err)
-			add_error(t, "backtrace", err);
-		else
-			t->has_bt = true;
-	}
+	if (t->task)
+		t->has_bt = backtrace_of(session, t, t->task, &t->bt, "backtrace");
 	if (tasks) {
 		collect_subject(session, t, tasks);
 		collect_cpus(session, t, tasks);
